@@ -1,0 +1,5 @@
+import sys
+
+from halab.cli import main
+
+sys.exit(main())

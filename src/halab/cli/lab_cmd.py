@@ -1,0 +1,7 @@
+"""`halab` commands for the lab package."""
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the root group."""

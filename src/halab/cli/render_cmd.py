@@ -1,0 +1,7 @@
+"""`halab` commands for the render package."""
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the root group."""
