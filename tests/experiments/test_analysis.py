@@ -322,14 +322,64 @@ def test_verdict_pass_and_fail():
 
     passed = analysis.analyze_run(history_of(events), {"max_downtime_ms": 500})
     failed = analysis.analyze_run(
-        history_of(events), {"max_downtime_ms": 500, "max_failed_gets": 0}
+        history_of(events), {"max_downtime_ms": 500, "max_failed_reads": 0}
     )
 
     assert passed["verdict"]["result"] == "pass"
     assert failed["verdict"]["result"] == "fail"
     checks = {c["key"]: c for c in failed["verdict"]["checks"]}
-    assert checks["max_failed_gets"]["measured"] == 15
-    assert checks["max_failed_gets"]["passed"] is False
+    assert checks["max_failed_reads"]["measured"] == 15
+    assert checks["max_failed_reads"]["passed"] is False
+    assert checks["max_downtime_ms"]["passed"] is True
+
+
+def test_verdict_alias_read_as_its_key():
+    events = traffic(3000, failing=[(1000, 1300)]) + [fault(1000.0)]
+
+    result = analysis.analyze_run(history_of(events), {"max_failed_gets": 20, "lost_writes": None})
+
+    assert result["verdict"]["result"] == "pass"
+    assert [c["key"] for c in result["verdict"]["checks"]] == ["max_failed_reads"]
+
+
+def test_verdict_split_brain_expected():
+    events = traffic(1000) + [
+        VrrpEvent(t_ms=1.0, host="h1", instance="VI", state="MASTER"),
+        VrrpEvent(t_ms=500.0, host="h2", instance="VI", state="MASTER"),
+    ]
+
+    seen = analysis.analyze_run(history_of(events), {"split_brain": True})
+    unexpected = analysis.analyze_run(history_of(events), {"split_brain": False})
+
+    assert seen["verdict"]["result"] == "pass"
+    assert unexpected["verdict"]["result"] == "fail"
+
+
+@pytest.mark.parametrize(
+    ("servers", "minimum", "result"),
+    [
+        (("a", "b"), 0.45, "pass"),
+        (("a", "a", "a", "b"), 0.45, "fail"),
+        (("a",), 0.45, "fail"),
+    ],
+)
+def test_verdict_min_share_per_server(servers, minimum, result):
+    events = [request(i, i * STEP_MS, served_by=servers[i % len(servers)]) for i in range(40)]
+
+    verdict = analysis.analyze_run(history_of(events), {"min_share_per_server": minimum})
+
+    assert verdict["verdict"]["result"] == result
+
+
+def test_verdict_min_failed_writes():
+    events = [
+        request(0, 0.0, op="write", write_id="w0", outcome="http_5xx"),
+        request(1, 20.0, op="write", write_id="w1"),
+    ]
+
+    result = analysis.analyze_run(history_of(events), {"min_failed_writes": 1})
+
+    assert result["verdict"]["result"] == "pass"
 
 
 def test_verdict_unrecovered_fails_max_downtime():
@@ -352,9 +402,9 @@ def test_verdict_min_downtime_for_single_point_of_failure():
 def test_verdict_writes_need_database_contents():
     events = [request(0, 0.0, op="write", write_id="w0")]
 
-    without = analysis.analyze_run(history_of(events), {"lost_writes": 0})
-    with_db = analysis.analyze_run(history_of(events), {"lost_writes": 0}, ["w0"])
-    lost = analysis.analyze_run(history_of(events), {"lost_writes": 0}, [])
+    without = analysis.analyze_run(history_of(events), {"max_lost_writes": 0})
+    with_db = analysis.analyze_run(history_of(events), {"max_lost_writes": 0}, ["w0"])
+    lost = analysis.analyze_run(history_of(events), {"max_lost_writes": 0}, [])
 
     assert without["verdict"]["result"] == "unknown"
     assert with_db["verdict"]["result"] == "pass"

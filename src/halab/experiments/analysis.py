@@ -437,17 +437,29 @@ def summarize(values: Iterable[float | None]) -> dict[str, float | int | None]:
 
 # The whole run and its verdict
 
+# Each expectation key: the figure it reads and how the measured value must compare.
+# `max_*` and `min_*` bound a number; `split_brain` and `recovered` must equal the measured flag.
 EXPECTATION_KEYS = (
     "max_downtime_ms",
     "min_downtime_ms",
-    "max_failed_gets",
-    "max_failed_writes",
     "max_failed_requests",
-    "lost_writes",
-    "duplicated_writes",
+    "min_failed_requests",
+    "max_failed_reads",
+    "max_failed_writes",
+    "min_failed_writes",
+    "max_lost_writes",
+    "max_duplicated_writes",
+    "min_share_per_server",
+    "split_brain",
     "recovered",
-    "multiple_masters",
 )
+# Names from earlier drafts, accepted and read as the key they map to.
+EXPECTATION_ALIASES = {
+    "max_failed_gets": "max_failed_reads",
+    "lost_writes": "max_lost_writes",
+    "duplicated_writes": "max_duplicated_writes",
+    "multiple_masters": "split_brain",
+}
 
 
 def run_figures(history: History, database_tipos: Sequence[str] | None = None) -> dict[str, Any]:
@@ -478,19 +490,23 @@ def run_figures(history: History, database_tipos: Sequence[str] | None = None) -
 
 
 def judge(figures: dict[str, Any], expectation: dict[str, Any]) -> Verdict:
-    """Check the figures against an expectation; each key is one check.
+    """Check the figures against an expectation; each key with a non-None value is one check.
 
-    Keys: max_downtime_ms, min_downtime_ms (over every fault and heal), max_failed_gets,
-    max_failed_writes, max_failed_requests (over the whole run), lost_writes and
-    duplicated_writes (maximum counts; they need the database contents), recovered and
-    multiple_masters (booleans that must match).
+    Downtime keys take the maximum over every fault and heal; failed-request keys count the
+    whole run; write keys need the database contents and are unknown without them.
+    :raise ValueError: on a key that is not in EXPECTATION_KEYS or EXPECTATION_ALIASES.
     """
-    unknown_keys = sorted(set(expectation) - set(EXPECTATION_KEYS))
+    known = set(EXPECTATION_KEYS) | set(EXPECTATION_ALIASES)
+    unknown_keys = sorted(set(expectation) - known)
     if unknown_keys:
         raise ValueError(
             f"unknown expectation keys {unknown_keys}; expected some of {list(EXPECTATION_KEYS)}"
         )
-    checks = [_check(key, expected, figures) for key, expected in expectation.items()]
+    checks = [
+        _check(EXPECTATION_ALIASES.get(key, key), expected, figures)
+        for key, expected in expectation.items()
+        if expected is not None
+    ]
     if any(c["passed"] is None for c in checks):
         result = "unknown"
     elif all(c["passed"] for c in checks):
@@ -503,44 +519,54 @@ def judge(figures: dict[str, Any], expectation: dict[str, Any]) -> Verdict:
 def _check(key: str, expected: Any, figures: dict[str, Any]) -> dict[str, Any]:
     """Measure one expectation key and compare; `passed` None means it could not be measured."""
     measured = _measure(key, figures)
-    if key in ("recovered", "multiple_masters"):
-        passed = measured == bool(expected)
+    if key in ("recovered", "split_brain"):
+        passed: bool | None = measured == bool(expected)
     elif measured is None:
         passed = None
-    elif key == "min_downtime_ms":
+    elif measured == "unrecovered":
+        passed = key.startswith("min_")
+    elif key.startswith("min_"):
         passed = measured >= expected
-    elif key == "max_downtime_ms" and measured == "unrecovered":
-        passed = False
     else:
         passed = measured <= expected
     return {"key": key, "expected": expected, "measured": measured, "passed": passed}
 
 
 def _measure(key: str, figures: dict[str, Any]) -> Any:
-    disruptions = figures["disruptions"]
+    """Return the measured value of one expectation key, or None when it cannot be measured."""
     totals = figures["requests"]
     writes = figures["writes"]
+    failed_requests = totals["failed_reads"] + totals["failed_writes"]
+    simple = {
+        "max_failed_requests": failed_requests,
+        "min_failed_requests": failed_requests,
+        "max_failed_reads": totals["failed_reads"],
+        "max_failed_writes": totals["failed_writes"],
+        "min_failed_writes": totals["failed_writes"],
+        "split_brain": bool(figures["multiple_masters"]),
+        "recovered": all(d["recovered"] for d in figures["disruptions"]),
+    }
+    if key in simple:
+        return simple[key]
     if key in ("max_downtime_ms", "min_downtime_ms"):
-        if not disruptions:
-            return None
-        if any(d["downtime_ms"] is None for d in disruptions):
-            return "unrecovered" if key == "max_downtime_ms" else math.inf
-        return max(d["downtime_ms"] for d in disruptions)
-    if key == "recovered":
-        return all(d["recovered"] for d in disruptions)
-    if key == "multiple_masters":
-        return bool(figures["multiple_masters"])
-    if key == "max_failed_gets":
-        return totals["failed_reads"]
-    if key == "max_failed_writes":
-        return totals["failed_writes"]
-    if key == "max_failed_requests":
-        return totals["failed_reads"] + totals["failed_writes"]
+        return _max_downtime(figures["disruptions"])
+    if key == "min_share_per_server":
+        shares = [entry["share"] for entry in figures["served_by"].values()]
+        # One server alone says nothing about the others, which served nothing.
+        return min(shares) if len(shares) >= 2 else 0.0
     if writes is None:
         return None
-    if key == "lost_writes":
+    if key == "max_lost_writes":
         return len(writes["lost"])
-    return sum(n - 1 for n in writes["duplicated"].values())
+    return sum(count - 1 for count in writes["duplicated"].values())
+
+
+def _max_downtime(disruptions: list[dict[str, Any]]) -> float | str | None:
+    if not disruptions:
+        return None
+    if any(d["downtime_ms"] is None for d in disruptions):
+        return "unrecovered"
+    return max(d["downtime_ms"] for d in disruptions)
 
 
 def analyze_run(
