@@ -9,8 +9,9 @@ Definitions, for each disruption (a fault applied, or healed):
   heal from the `heal` event to the next fault (or the end of the run). A fault without a
   heal has a window up to the next fault or the end of the run.
 - A request's time is its `start_ms`. A failed request belongs to a window when it ended at or
-  after the window's start (so a request in flight at the fault and failed by it counts) and
-  started before the window's end or before the end of an outage that began in the window.
+  after the window's start, so a request in flight at the fault and failed by it counts. It
+  must also start before the window's end, or before the end of an outage that began in the
+  window.
 - The outage of a window starts at the last success started before the window's first failed
   request and ends at the first success started after that failure. Its length is the
   client-visible `downtime_ms`. With no failed request in the window, `downtime_ms` is 0, and
