@@ -1,0 +1,143 @@
+"""MariaDB Galera in the lab: install the first datadir, bootstrap, join, create users.
+
+mariadbd runs as the `mysql` user (`--user=mysql`): as root, a joiner's rsync state transfer
+drops to `nobody` and cannot write the datadir. Only the first node gets `mariadb-install-db`;
+the others start from an empty datadir and receive a full state transfer. The first node is
+bootstrapped with `--wsrep-new-cluster` as a one-time argument of its first start, so a later
+`halab start HOST mariadb` rejoins the cluster instead of founding a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+
+from halab.errors import HalabError
+from halab.lab import secrets
+from halab.lab.context import LabContext
+from halab.lab.waits import wait_for
+from halab.topology.model import Role
+
+log = logging.getLogger(__name__)
+
+MYSQL_USER = "mysql"
+MONITOR_USER = "halab_monitor"
+APP_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, REFERENCES"
+START_TIMEOUT_S = 30.0
+JOIN_TIMEOUT_S = 60.0
+
+
+def db_nodes(ctx: LabContext) -> list[str]:
+    if ctx.topology.galera:
+        return list(ctx.topology.galera.nodes)
+    return [host.name for host in ctx.topology.hosts_with_role(Role.DB)]
+
+
+def config_file(ctx: LabContext, host: str) -> Path:
+    return ctx.host_paths(host).mariadb_config
+
+
+def prepare_dirs(ctx: LabContext, host: str) -> None:
+    """Create the datadir and run directory empty and owned by mysql."""
+    paths = ctx.host_paths(host)
+    for directory in {Path(paths.data_dir), Path(paths.mariadb_socket).parent,
+                      Path(paths.mariadb_pid).parent}:
+        directory.mkdir(parents=True, exist_ok=True)
+        shutil.chown(directory, MYSQL_USER, MYSQL_USER)
+
+
+def install_datadir(ctx: LabContext, host: str) -> None:
+    """Create the system tables in the host's datadir, with root authenticated by unix socket."""
+    paths = ctx.host_paths(host)
+    argv = ["mariadb-install-db", "--no-defaults", f"--datadir={paths.data_dir}",
+            f"--user={MYSQL_USER}", "--auth-root-authentication-method=socket",
+            "--skip-test-db", "--skip-name-resolve"]
+    result = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)
+    if result.returncode != 0:
+        raise HalabError(f"mariadb-install-db for {host} failed: {result.stderr.strip()[-800:]}")
+
+
+def define(ctx: LabContext, host: str) -> None:
+    argv = ["mariadbd", f"--defaults-file={config_file(ctx, host)}", f"--user={MYSQL_USER}"]
+    ctx.define(host, "mariadb", argv)
+
+
+def query(ctx: LabContext, host: str, sql: str, timeout_s: float = 10.0) -> str:
+    """Run `sql` as the database root over the host's unix socket and return the rows as text."""
+    argv = ["mariadb", f"--socket={ctx.host_paths(host).mariadb_socket}", "--user=root",
+            "--batch", "--skip-column-names", f"--connect-timeout={int(timeout_s)}"]
+    result = subprocess.run(argv, input=sql, capture_output=True, text=True, check=False,
+                            timeout=timeout_s + 5)
+    if result.returncode != 0:
+        raise HalabError(f"query on {host} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def wsrep_status(ctx: LabContext, host: str) -> dict[str, str]:
+    """Return the node's wsrep_* status variables (empty when wsrep is off)."""
+    rows = query(ctx, host, "SHOW GLOBAL STATUS LIKE 'wsrep_%';", timeout_s=2)
+    return dict(line.split("\t", 1) for line in rows.splitlines() if "\t" in line)
+
+
+def is_synced(ctx: LabContext, host: str, cluster_size: int) -> bool:
+    status = wsrep_status(ctx, host)
+    if not ctx.topology.galera:
+        return True
+    return (status.get("wsrep_local_state_comment") == "Synced"
+            and status.get("wsrep_cluster_status") == "Primary"
+            and int(status.get("wsrep_cluster_size", "0")) >= cluster_size)
+
+
+def start_node(ctx: LabContext, host: str, bootstrap: bool, cluster_size: int) -> None:
+    """Start mariadbd on `host` and wait until it is Synced in a cluster of `cluster_size`."""
+    extra = ["--wsrep-new-cluster"] if bootstrap and ctx.topology.galera else []
+    ctx.start(host, "mariadb", extra)
+    log_file = ctx.state.log_file(host, "mariadb")
+    wait_for(f"mariadbd on {host} to be Synced in a cluster of {cluster_size}",
+             lambda: is_synced(ctx, host, cluster_size),
+             JOIN_TIMEOUT_S if not bootstrap else START_TIMEOUT_S, interval_s=0.2,
+             hint=f"read {log_file}")
+
+
+def bring_up(ctx: LabContext) -> None:
+    """Install the first node, bootstrap it, then join the others one at a time."""
+    nodes = db_nodes(ctx)
+    for host in nodes:
+        prepare_dirs(ctx, host)
+        define(ctx, host)
+    install_datadir(ctx, nodes[0])
+    start_node(ctx, nodes[0], bootstrap=True, cluster_size=1)
+    for size, host in enumerate(nodes[1:], start=2):
+        start_node(ctx, host, bootstrap=False, cluster_size=size)
+
+
+def app_client_addresses(ctx: LabContext) -> list[str]:
+    """Return the addresses the app's connections arrive from at the database."""
+    name = ctx.topology.app.database_balancer
+    if name:
+        balancer = next(b for b in ctx.topology.balancers if b.name == name)
+        return [ctx.address(host) for host in balancer.hosts]
+    return [ctx.address(host.name) for host in ctx.topology.hosts_with_role(Role.WEB)]
+
+
+def sql_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def create_users(ctx: LabContext) -> None:
+    """Create the app database, the app user (per client address) and the monitor user."""
+    app = ctx.topology.app
+    app_password = sql_string(secrets.read(ctx.state, "app_db_password"))
+    monitor_password = sql_string(secrets.read(ctx.state, "monitor_db_password"))
+    statements = [f"CREATE DATABASE IF NOT EXISTS `{app.database_name}` "
+                  "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"]
+    for address in app_client_addresses(ctx):
+        account = f"'{app.database_user}'@'{address}'"
+        statements.append(f"CREATE USER IF NOT EXISTS {account} IDENTIFIED BY {app_password};")
+        statements.append(f"GRANT {APP_PRIVILEGES} ON `{app.database_name}`.* TO {account};")
+    # The health agent needs only SHOW STATUS, which USAGE allows, over the local socket.
+    statements.append(f"CREATE USER IF NOT EXISTS '{MONITOR_USER}'@'localhost' "
+                      f"IDENTIFIED BY {monitor_password};")
+    query(ctx, db_nodes(ctx)[0], "\n".join(statements))

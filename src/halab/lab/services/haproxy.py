@@ -1,0 +1,82 @@
+"""HAProxy on each balancer host, in the foreground under the supervisor.
+
+HAProxy binds with SO_REUSEPORT, so a second instance on the same address starts without an
+error and the two then share the traffic silently. Before each start the pid file is checked:
+if it names a live haproxy, the start is rejected.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from pathlib import Path
+
+from halab.errors import LabStateError
+from halab.lab import procs
+from halab.lab.context import LabContext
+from halab.lab.waits import wait_for
+from halab.render.context import haproxy_command
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT_S = 10.0
+
+
+def balancer_hosts(ctx: LabContext) -> list[str]:
+    hosts: list[str] = []
+    for balancer in ctx.topology.balancers:
+        hosts += [host for host in balancer.hosts if host not in hosts]
+    return hosts
+
+
+def config_file(ctx: LabContext, host: str) -> Path:
+    return ctx.host_paths(host).haproxy_config
+
+
+def check_not_running(ctx: LabContext, host: str) -> None:
+    pid_file = Path(ctx.host_paths(host).haproxy_pid)
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (FileNotFoundError, IndexError, ValueError):
+        return
+    if procs.is_alive(pid) and "haproxy" in " ".join(procs.read_cmdline(pid)):
+        raise LabStateError(
+            f"HAProxy on {host} already runs as pid {pid} (from {pid_file})",
+            hint=f"stop it with `halab stop {host} haproxy` before starting another",
+        )
+
+
+def admin_command(ctx: LabContext, host: str, command: str, timeout_s: float = 2.0) -> str:
+    """Send one command to HAProxy's admin socket and return its output."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout_s)
+        sock.connect(str(ctx.host_paths(host).haproxy_socket))
+        sock.sendall(command.encode() + b"\n")
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def define(ctx: LabContext, host: str) -> None:
+    paths = ctx.host_paths(host)
+    Path(paths.haproxy_socket).parent.mkdir(parents=True, exist_ok=True)
+    # Keepalived's process tracking matches this exact command line.
+    argv = [*haproxy_command(paths), "-p", str(paths.haproxy_pid)]
+    ctx.define(host, "haproxy", argv)
+
+
+def start(ctx: LabContext, host: str) -> None:
+    check_not_running(ctx, host)
+    ctx.start(host, "haproxy")
+
+
+def bring_up(ctx: LabContext) -> None:
+    hosts = balancer_hosts(ctx)
+    for host in hosts:
+        define(ctx, host)
+        start(ctx, host)
+    for host in hosts:
+        wait_for(f"HAProxy on {host} to answer on its admin socket",
+                 lambda h=host: "Pid:" in admin_command(ctx, h, "show info"), READY_TIMEOUT_S,
+                 hint=f"read {ctx.state.log_file(host, 'haproxy')}")

@@ -1,0 +1,76 @@
+"""Keepalived on each VRRP member, with its own `--namespace` option.
+
+Under `ip netns exec`, Keepalived's process tracking cannot reach the kernel's process events
+(keepalived 2.2.7 logs errno 111) and a tracked HAProxy failure never triggers a failover, so
+Keepalived enters the namespace itself. Each host's notify fifo is read by the supervisor into
+the lab's events file.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from pathlib import Path
+
+from halab.lab import netns
+from halab.lab.context import LabContext
+from halab.lab.waits import wait_for
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT_S = 20.0
+
+
+def member_hosts(ctx: LabContext) -> list[str]:
+    hosts: list[str] = []
+    for group in ctx.topology.vrrp_groups:
+        hosts += [member.host for member in group.members if member.host not in hosts]
+    return hosts
+
+
+def fifo_path(ctx: LabContext, host: str) -> Path:
+    return ctx.host_paths(host).keepalived_fifo
+
+
+def define(ctx: LabContext, host: str) -> None:
+    paths = ctx.host_paths(host)
+    paths.keepalived_pid.parent.mkdir(parents=True, exist_ok=True)
+    argv = ["keepalived", "--namespace", ctx.namespace(host), "-n", "-l", "-D",
+            "-f", str(paths.keepalived_config), "-p", str(paths.keepalived_pid),
+            "-r", str(paths.vrrp_pid), "-c", str(paths.checkers_pid)]
+    ctx.define(host, "keepalived", argv, in_namespace=False)
+
+
+def vip_holders(ctx: LabContext, vip: str, hosts: list[str]) -> list[str]:
+    """Return the hosts among `hosts` whose eth0 carries `vip` right now."""
+    holders = []
+    for host in hosts:
+        result = subprocess.run(
+            ["ip", "-n", ctx.namespace(host), "-4", "-o", "addr", "show", "dev",
+             netns.HOST_INTERFACE], capture_output=True, text=True, check=False)
+        if f" {vip}/" in result.stdout:
+            holders.append(host)
+    return holders
+
+
+def one_holder_per_group(ctx: LabContext) -> bool:
+    for group in ctx.topology.vrrp_groups:
+        members = [member.host for member in group.members]
+        if len(vip_holders(ctx, str(group.vip), members)) != 1:
+            return False
+    return True
+
+
+def bring_up(ctx: LabContext) -> None:
+    hosts = member_hosts(ctx)
+    if not hosts:
+        return
+    for host in hosts:
+        fifo = fifo_path(ctx, host)
+        fifo.parent.mkdir(parents=True, exist_ok=True)
+        ctx.client.request("watch_fifo", host=host, path=str(fifo))
+        define(ctx, host)
+        ctx.start(host, "keepalived")
+    wait_for("exactly one holder of each VIP", lambda: one_holder_per_group(ctx),
+             READY_TIMEOUT_S, interval_s=0.1,
+             hint="read the keepalived logs under " + str(ctx.state.root / "hosts"))

@@ -1,0 +1,180 @@
+"""Bring a topology up as a lab: namespaces, rendered files, then every daemon in order.
+
+Order: checks (root, Linux, topology, binaries, no lab of that name) before anything is
+created; then the network; each host's rendered files and the lab's secrets; the supervisor;
+the Galera cluster and its users; the health agents and the arbiter; the app; HAProxy;
+Keepalived; the loopback forwarder. Each step waits until its daemons are ready. When a step
+fails, what was created stays in place and recorded for inspection, and `halab down` removes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from halab.errors import HalabError, LabStateError
+from halab.lab import netns, preflight, secrets
+from halab.lab.context import LabContext
+from halab.lab.control import SupervisorClient, spawn_supervisor, supervisor_alive
+from halab.lab.services import agent, app, forwarder, galera, garbd, haproxy, keepalived
+from halab.lab.state import LabState, write_json_atomic
+from halab.topology import apply_profile, load_topology, validate
+from halab.topology.model import Role, Topology
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WEB_PORT = 8080
+DEFAULT_STATS_PORT = 8404
+
+# Called with (step title, "start" | "done" | "failed", seconds since the step started).
+StepCallback = Callable[[str, str, float], None]
+
+
+@dataclass
+class UpResult:
+    lab: str
+    topology: Topology
+    state_root: Path
+    published: dict[int, str] = field(default_factory=dict)
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def load(topology: str | Topology, profile: str | None) -> Topology:
+    """Load, apply the profile and validate; raise InvalidInput before anything is created."""
+    loaded = load_topology(topology) if isinstance(topology, str) else topology
+    if profile:
+        loaded = apply_profile(loaded, profile)
+    for warning in validate(loaded):
+        log.warning("topology %s: %s", loaded.name, warning)
+    return loaded
+
+
+def check_not_running(state: LabState) -> None:
+    if supervisor_alive(state):
+        raise LabStateError(
+            f"lab {state.name} is already up (state in {state.root})",
+            hint=f"run `halab status --lab {state.name}`, or `halab down --lab {state.name}` "
+            "before bringing it up again",
+        )
+    if state.root.exists():
+        raise LabStateError(
+            f"lab {state.name} has leftover state in {state.root} from an earlier run",
+            hint=f"run `halab down --lab {state.name}` to remove it first",
+        )
+    for host in ("sw",):
+        namespace = f"{state.name}-{host}"
+        if netns.namespace_exists(namespace):
+            raise LabStateError(f"network namespace {namespace} already exists",
+                                hint=f"run `halab down --lab {state.name}`")
+
+
+def create_network(ctx: LabContext) -> None:
+    state, topology = ctx.state, ctx.topology
+    netns.create_switch(state)
+    for host in topology.hosts:
+        netns.attach_host(state, host.name, str(host.address), topology.subnet)
+    for group in topology.vrrp_groups:
+        # HAProxy on a backup binds the VIP before the VIP is there.
+        for member in group.members:
+            netns.set_sysctl(ctx.namespace(member.host), "net.ipv4.ip_nonlocal_bind", "1")
+
+
+def write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+
+
+def render_files(ctx: LabContext) -> None:
+    """Generate the secrets and write each host's rendered files into its folder."""
+    from halab.render import render_host  # NOTE: imported late until halab.render exports it
+
+    secrets.generate(ctx.state)
+    key = secrets.read(ctx.state, "app_secret_key")
+    for host in ctx.topology.hosts:
+        paths = ctx.host_paths(host.name)
+        for directory in (paths.etc_dir, paths.run_dir, paths.log_dir, paths.state_dir):
+            directory.mkdir(parents=True, exist_ok=True)
+        for relative, text in render_host(ctx.topology, host.name, paths, lab=True).items():
+            target = paths.root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+        if host.role == Role.WEB:
+            write_private(paths.secret_key_file, key + "\n")
+
+
+def start_database(ctx: LabContext) -> None:
+    galera.bring_up(ctx)
+    galera.create_users(ctx)
+
+
+def start_agents(ctx: LabContext) -> None:
+    if ctx.topology.galera and ctx.topology.galera.nodes:
+        agent.bring_up(ctx)
+    garbd.bring_up(ctx)
+
+
+def plan(ctx: LabContext, web_port: int, stats_port: int,
+         result: UpResult) -> list[tuple[str, Callable[[], object]]]:
+    topology = ctx.topology
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("network namespaces and bridge", lambda: create_network(ctx)),
+        ("configuration files and secrets", lambda: render_files(ctx)),
+        ("supervisor", lambda: spawn_supervisor(ctx.state)),
+    ]
+    if topology.hosts_with_role(Role.DB):
+        steps.append(("database", lambda: start_database(ctx)))
+    if topology.galera:
+        steps.append(("Galera agents and arbiter", lambda: start_agents(ctx)))
+    if topology.hosts_with_role(Role.WEB):
+        steps.append(("app", lambda: app.bring_up(ctx)))
+    if topology.balancers:
+        steps.append(("HAProxy", lambda: haproxy.bring_up(ctx)))
+    if topology.vrrp_groups:
+        steps.append(("Keepalived", lambda: keepalived.bring_up(ctx)))
+    steps.append(("loopback ports", lambda: result.published.update(
+        forwarder.bring_up(ctx, web_port, stats_port))))
+    return steps
+
+
+def up(topology: str | Topology, profile: str | None = None, lab_name: str | None = None,
+       on_step: StepCallback | None = None, web_port: int = DEFAULT_WEB_PORT,
+       stats_port: int = DEFAULT_STATS_PORT) -> UpResult:
+    """Bring `topology` up as lab `lab_name` and return what runs; web_port 0 publishes none."""
+    preflight.check_platform()
+    loaded = load(topology, profile)
+    preflight.check_binaries(loaded)
+    state = LabState.for_lab(lab_name)
+    check_not_running(state)
+
+    state.root.mkdir(parents=True)
+    write_json_atomic(state.lab_file, {"name": state.name, "topology": loaded.name,
+                                       "profile": profile, "pid": os.getpid()})
+    write_json_atomic(state.topology_file, loaded.model_dump(mode="json"))
+    ctx = LabContext(state=state, topology=loaded, client=SupervisorClient(state))
+    result = UpResult(lab=state.name, topology=loaded, state_root=state.root)
+    for title, action in plan(ctx, web_port, stats_port, result):
+        run_step(title, action, on_step, result)
+    return result
+
+
+def run_step(title: str, action: Callable[[], object], on_step: StepCallback | None,
+             result: UpResult) -> None:
+    notify = on_step or (lambda *_: None)
+    started = time.monotonic()
+    notify(title, "start", 0.0)
+    log.info("up: %s", title)
+    try:
+        action()
+    except HalabError as exc:
+        notify(title, "failed", time.monotonic() - started)
+        hint = f"logs are in {result.state_root}; run `halab down --lab {result.lab}` to clean up"
+        raise type(exc)(f"{title}: {exc.message}", hint=exc.hint or hint) from exc
+    elapsed = time.monotonic() - started
+    result.step_seconds[title] = elapsed
+    notify(title, "done", elapsed)
