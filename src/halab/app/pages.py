@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ def handle_database_error(error: SQLAlchemyError) -> tuple[str, int]:
     """Answer 503 when the database fails, so a client can tell an outage from a bug."""
     log.warning("database error: %s", type(error).__name__, exc_info=error)
     db.session.rollback()
+    # Rendering would ask Flask-Login for the customer, which queries the database again.
+    g._login_user = login_manager.anonymous_user()
     return render_error(
         503, _("Database unavailable"), _("The database did not respond. Try again shortly.")
     )

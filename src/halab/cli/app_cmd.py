@@ -20,14 +20,20 @@ log = logging.getLogger(__name__)
 DEMO_PASSWORD_ENV = "HALAB_DEMO_PASSWORD"  # noqa: S105 (the variable name, not a password)
 
 
-def _app_for_command():
-    """Create the app for a database command, which needs no shared secret key."""
-    from halab.app import create_app
+def _app_for_command(upgrade_sqlite: bool = False):
+    """Create the app for a database command, which needs no shared secret key.
+
+    With `upgrade_sqlite`, an embedded SQLite database gets its schema first, as `serve` does.
+    """
+    from halab.app import create_app, schema
 
     overrides = {}
     if not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
         overrides["SECRET_KEY"] = secrets.token_hex(32)  # Signs nothing that outlives the command.
-    return create_app(overrides)
+    app = create_app(overrides)
+    if upgrade_sqlite and schema.uses_sqlite(app):
+        schema.upgrade(app)
+    return app
 
 
 @click.group("app")
@@ -100,7 +106,7 @@ def add_user(email: str, name: str, password_file, update: bool) -> None:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
-    app = _app_for_command()
+    app = _app_for_command(upgrade_sqlite=True)
     with app.app_context():
         customer = accounts.add_customer(name, email, password, update=update)
         click.echo(f"customer {customer.id_cliente} saved: {customer.email}")
@@ -119,7 +125,7 @@ def load_demo(password: str | None) -> None:
 
     generated = not password
     password = password or secrets.token_urlsafe(12)
-    app = _app_for_command()
+    app = _app_for_command(upgrade_sqlite=True)
     with app.app_context():
         result = accounts.load_demo(password)
 
