@@ -1,4 +1,4 @@
-"""Fixtures for the lab tests: lab names of their own, so a person's `halab` lab is never touched."""
+"""Fixtures for the lab tests: lab names of their own, never a person's `halab` lab."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from halab.lab import netns
 from halab.lab.down import down
+
 
 def require_root() -> None:
     if os.geteuid() != 0:
