@@ -96,14 +96,22 @@ class Balancer(Strict):
     check_port: int | None = Field(default=None, ge=1, le=65535)
     stats_port: int = Field(default=8404, ge=1, le=65535)
     check_inter_ms: int = Field(default=2000, ge=10)
+    # Check intervals while a server is changing state and while it is down; None uses inter.
+    check_fastinter_ms: int | None = Field(default=None, ge=10)
+    check_downinter_ms: int | None = Field(default=None, ge=10)
     check_fall: int = Field(default=3, ge=1)
     check_rise: int = Field(default=2, ge=1)
     timeout_connect_ms: int = Field(default=5000, ge=1)
     timeout_client_s: float = Field(default=50.0, gt=0)
     timeout_server_s: float = Field(default=50.0, gt=0)
     retries: int = Field(default=3, ge=0)
+    # HTTP mode only: the `retry-on` conditions. Retries other than conn-failure apply to GET
+    # and HEAD requests only, because a POST retried after it reached the app may run twice.
     retry_on: str | None = None
     redispatch: bool = True
+    # Redispatch to another server on every Nth retry (1: every retry); None keeps HAProxy's
+    # default, which redispatches on the last retry only.
+    redispatch_interval: int | None = Field(default=None, ge=1)
 
 
 class Galera(Strict):
@@ -114,11 +122,15 @@ class Galera(Strict):
     arbiter: str | None = None
     port: int = 3306
     agent_port: int = 9200
-    # Group communication timeouts: how fast a silent member is suspected and evicted.
-    evs_suspect_timeout_s: float = 5.0
-    evs_inactive_timeout_s: float = 15.0
-    evs_inactive_check_period_s: float = 1.0
-    evs_keepalive_period_s: float = 1.0
+    # Group communication timeouts: how fast a silent member is suspected and evicted. The
+    # defaults are Galera 4's own; they must keep keepalive <= check period <= suspect <= inactive.
+    evs_suspect_timeout_s: float = Field(default=5.0, gt=0)
+    evs_inactive_timeout_s: float = Field(default=15.0, gt=0)
+    evs_inactive_check_period_s: float = Field(default=0.5, gt=0)
+    evs_keepalive_period_s: float = Field(default=1.0, gt=0)
+    # Galera's default gcache is 128 MB; a smaller one still holds the lab's writes for IST.
+    gcache_size_mb: int = Field(default=64, ge=8)
+    innodb_buffer_pool_mb: int = Field(default=128, ge=8)
 
 
 class App(Strict):
@@ -131,6 +143,10 @@ class App(Strict):
     database_user: str = Field(default="carrinho_app", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
     # The balancer whose address the app connects to; None connects to the first db host.
     database_balancer: str | None = None
+    # The layer meant to cut a slow request first: gunicorn's worker timeout (the worker is
+    # killed and freed, HAProxy then returns 502) or HAProxy's `timeout server` (504 while
+    # the worker keeps running). Validation checks that the two timeouts agree with this.
+    slow_request_cut_by: Literal["gunicorn", "haproxy"] = "gunicorn"
 
 
 class Topology(Strict):
