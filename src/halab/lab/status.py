@@ -90,7 +90,8 @@ def collect(lab: Lab) -> LabStatus:
             result.haproxy[host] = haproxy_servers(lab, host)
         except OSError as exc:
             result.haproxy[host] = [("-", "-", f"no answer: {exc}")]
-    for host in galera.db_nodes(lab.ctx):
+    nodes = galera.db_nodes(lab.ctx) if lab.topology.galera else []
+    for host in nodes:
         try:
             result.galera[host] = galera_view(lab, host)
         except HalabError as exc:

@@ -22,6 +22,7 @@ from halab.lab.context import LabContext
 from halab.lab.control import SupervisorClient, spawn_supervisor, supervisor_alive
 from halab.lab.services import agent, app, forwarder, galera, garbd, haproxy, keepalived
 from halab.lab.state import LabState, write_json_atomic
+from halab.render import Secrets, render_host, write_host
 from halab.topology import apply_profile, load_topology, validate
 from halab.topology.model import Role, Topology
 
@@ -92,18 +93,15 @@ def write_private(path: Path, text: str) -> None:
 
 def render_files(ctx: LabContext) -> None:
     """Generate the secrets and write each host's rendered files into its folder."""
-    from halab.render import render_host  # NOTE: imported late until halab.render exports it
-
     secrets.generate(ctx.state)
+    shared = Secrets(db_password=secrets.read(ctx.state, "app_db_password"),
+                     stats_password=secrets.read(ctx.state, "haproxy_stats_password"))
     key = secrets.read(ctx.state, "app_secret_key")
     for host in ctx.topology.hosts:
         paths = ctx.host_paths(host.name)
         for directory in (paths.etc_dir, paths.run_dir, paths.log_dir, paths.state_dir):
             directory.mkdir(parents=True, exist_ok=True)
-        for relative, text in render_host(ctx.topology, host.name, paths, lab=True).items():
-            target = paths.root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text)
+        write_host(render_host(ctx.topology, host.name, paths, lab=True, secrets=shared), paths)
         if host.role == Role.WEB:
             write_private(paths.secret_key_file, key + "\n")
 
@@ -131,12 +129,16 @@ def plan(ctx: LabContext, web_port: int, stats_port: int,
         steps.append(("database", lambda: start_database(ctx)))
     if topology.galera:
         steps.append(("Galera agents and arbiter", lambda: start_agents(ctx)))
-    if topology.hosts_with_role(Role.WEB):
-        steps.append(("app", lambda: app.bring_up(ctx)))
-    if topology.balancers:
-        steps.append(("HAProxy", lambda: haproxy.bring_up(ctx)))
-    if topology.vrrp_groups:
-        steps.append(("Keepalived", lambda: keepalived.bring_up(ctx)))
+    # The app reaches the database through the database tier's VIP, so that tier comes first.
+    for mode, tier in (("tcp", "database tier"), ("http", "web tier")):
+        if mode == "http" and topology.hosts_with_role(Role.WEB):
+            steps.append(("app", lambda: app.bring_up(ctx)))
+        hosts = haproxy.balancer_hosts(ctx, mode)
+        if hosts:
+            steps.append((f"HAProxy, {tier}", lambda h=hosts: haproxy.bring_up(ctx, h)))
+        groups = keepalived.groups_of_mode(ctx, mode)
+        if groups:
+            steps.append((f"Keepalived, {tier}", lambda g=groups: keepalived.bring_up(ctx, g)))
     steps.append(("loopback ports", lambda: result.published.update(
         forwarder.bring_up(ctx, web_port, stats_port))))
     return steps

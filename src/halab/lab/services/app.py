@@ -9,7 +9,6 @@ from pathlib import Path
 from halab.errors import HalabError
 from halab.lab import secrets
 from halab.lab.context import LabContext, venv_bin
-from halab.lab.services import galera
 from halab.lab.waits import wait_for
 from halab.topology.model import Role
 
@@ -23,33 +22,23 @@ def web_hosts(ctx: LabContext) -> list[str]:
     return [host.name for host in ctx.topology.hosts_with_role(Role.WEB)]
 
 
-def database_url(ctx: LabContext) -> str:
-    """Return the app's SQLAlchemy URL: through the database balancer's VIP, or the first node."""
-    app = ctx.topology.app
-    password = secrets.read(ctx.state, "app_db_password")
-    if app.database_balancer:
-        balancer = next(b for b in ctx.topology.balancers if b.name == app.database_balancer)
-        if balancer.vrrp_group:
-            address = str(ctx.topology.vrrp_group(balancer.vrrp_group).vip)
-        else:
-            address = ctx.address(balancer.hosts[0])
-        port = balancer.port
-    else:
-        address = ctx.address(galera.db_nodes(ctx)[0])
-        port = ctx.topology.galera.port if ctx.topology.galera else 3306
-    return (f"mysql+pymysql://{app.database_user}:{password}@{address}:{port}/"
-            f"{app.database_name}?charset=utf8mb4")
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse KEY=VALUE lines, skipping comments and blank lines."""
+    env = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            env[key.strip()] = value.strip()
+    return env
 
 
 def environment(ctx: LabContext, host: str) -> dict[str, str]:
-    """Return the app's environment on `host`; it holds the database password."""
-    return {
-        "DATABASE_URL": database_url(ctx),
-        "SECRET_KEY_FILE": str(secrets.secret_path(ctx.state, "app_secret_key")),
-        "HALAB_SERVER_NAME": host,
-        "HALAB_DEMO_PASSWORD": secrets.read(ctx.state, "demo_password"),
-        "HOME": str(ctx.state.host_dir(host)),
-    }
+    """Return the app's environment on `host` from its rendered file; it holds the password."""
+    env = read_env_file(ctx.host_paths(host).app_env_file)
+    env["HALAB_SERVER_NAME"] = host
+    env["HALAB_DEMO_PASSWORD"] = secrets.read(ctx.state, "demo_password")
+    env["HOME"] = str(ctx.state.host_dir(host))
+    return env
 
 
 def run_setup(ctx: LabContext, host: str) -> None:

@@ -42,8 +42,9 @@ def config_file(ctx: LabContext, host: str) -> Path:
 def prepare_dirs(ctx: LabContext, host: str) -> None:
     """Create the datadir and run directory empty and owned by mysql."""
     paths = ctx.host_paths(host)
-    for directory in {Path(paths.data_dir), Path(paths.mariadb_socket).parent,
-                      Path(paths.mariadb_pid).parent}:
+    # log_dir too, because mariadbd writes its error log there as mysql.
+    for directory in {paths.data_dir, paths.mariadb_socket.parent, paths.mariadb_pid.parent,
+                      paths.log_dir}:
         directory.mkdir(parents=True, exist_ok=True)
         shutil.chown(directory, MYSQL_USER, MYSQL_USER)
 
@@ -90,27 +91,29 @@ def is_synced(ctx: LabContext, host: str, cluster_size: int) -> bool:
             and int(status.get("wsrep_cluster_size", "0")) >= cluster_size)
 
 
-def start_node(ctx: LabContext, host: str, bootstrap: bool, cluster_size: int) -> None:
-    """Start mariadbd on `host` and wait until it is Synced in a cluster of `cluster_size`."""
-    extra = ["--wsrep-new-cluster"] if bootstrap and ctx.topology.galera else []
-    ctx.start(host, "mariadb", extra)
-    log_file = ctx.state.log_file(host, "mariadb")
+def wait_synced(ctx: LabContext, host: str, cluster_size: int, timeout_s: float) -> None:
+    """Wait until `host` is Synced and Primary in a cluster of at least `cluster_size`."""
     wait_for(f"mariadbd on {host} to be Synced in a cluster of {cluster_size}",
-             lambda: is_synced(ctx, host, cluster_size),
-             JOIN_TIMEOUT_S if not bootstrap else START_TIMEOUT_S, interval_s=0.2,
-             hint=f"read {log_file}")
+             lambda: is_synced(ctx, host, cluster_size), timeout_s, interval_s=0.2,
+             hint=f"read {ctx.host_paths(host).log_dir / 'mariadb.err'}")
 
 
 def bring_up(ctx: LabContext) -> None:
-    """Install the first node, bootstrap it, then join the others one at a time."""
+    """Install the first node and bootstrap it, then join the others one at a time.
+
+    NOTE: starting the joiners together was no faster here (12.3 s against 11.0 s for three
+    nodes): their group joins kept reconnecting until Galera declared the members stable.
+    """
     nodes = db_nodes(ctx)
     for host in nodes:
         prepare_dirs(ctx, host)
         define(ctx, host)
     install_datadir(ctx, nodes[0])
-    start_node(ctx, nodes[0], bootstrap=True, cluster_size=1)
+    ctx.start(nodes[0], "mariadb", ["--wsrep-new-cluster"] if ctx.topology.galera else [])
+    wait_synced(ctx, nodes[0], 1, START_TIMEOUT_S)
     for size, host in enumerate(nodes[1:], start=2):
-        start_node(ctx, host, bootstrap=False, cluster_size=size)
+        ctx.start(host, "mariadb")
+        wait_synced(ctx, host, size, JOIN_TIMEOUT_S)
 
 
 def app_client_addresses(ctx: LabContext) -> list[str]:

@@ -22,10 +22,12 @@ log = logging.getLogger(__name__)
 READY_TIMEOUT_S = 10.0
 
 
-def balancer_hosts(ctx: LabContext) -> list[str]:
+def balancer_hosts(ctx: LabContext, mode: str | None = None) -> list[str]:
+    """Return the hosts that run HAProxy, only for balancers of `mode` when it is given."""
     hosts: list[str] = []
     for balancer in ctx.topology.balancers:
-        hosts += [host for host in balancer.hosts if host not in hosts]
+        if mode is None or balancer.mode == mode:
+            hosts += [host for host in balancer.hosts if host not in hosts]
     return hosts
 
 
@@ -71,8 +73,7 @@ def start(ctx: LabContext, host: str) -> None:
     ctx.start(host, "haproxy")
 
 
-def bring_up(ctx: LabContext) -> None:
-    hosts = balancer_hosts(ctx)
+def bring_up(ctx: LabContext, hosts: list[str]) -> None:
     for host in hosts:
         define(ctx, host)
         start(ctx, host)

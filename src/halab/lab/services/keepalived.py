@@ -15,17 +15,24 @@ from pathlib import Path
 from halab.lab import netns
 from halab.lab.context import LabContext
 from halab.lab.waits import wait_for
+from halab.topology.model import VrrpGroup
 
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT_S = 20.0
 
 
-def member_hosts(ctx: LabContext) -> list[str]:
+def member_hosts(ctx: LabContext, groups: list[VrrpGroup] | None = None) -> list[str]:
     hosts: list[str] = []
-    for group in ctx.topology.vrrp_groups:
+    for group in ctx.topology.vrrp_groups if groups is None else groups:
         hosts += [member.host for member in group.members if member.host not in hosts]
     return hosts
+
+
+def groups_of_mode(ctx: LabContext, mode: str) -> list[VrrpGroup]:
+    """Return the VRRP groups whose VIP a balancer of `mode` (http or tcp) binds."""
+    names = {b.vrrp_group for b in ctx.topology.balancers if b.mode == mode and b.vrrp_group}
+    return [group for group in ctx.topology.vrrp_groups if group.name in names]
 
 
 def fifo_path(ctx: LabContext, host: str) -> Path:
@@ -53,16 +60,17 @@ def vip_holders(ctx: LabContext, vip: str, hosts: list[str]) -> list[str]:
     return holders
 
 
-def one_holder_per_group(ctx: LabContext) -> bool:
-    for group in ctx.topology.vrrp_groups:
+def one_holder_per_group(ctx: LabContext, groups: list[VrrpGroup]) -> bool:
+    for group in groups:
         members = [member.host for member in group.members]
         if len(vip_holders(ctx, str(group.vip), members)) != 1:
             return False
     return True
 
 
-def bring_up(ctx: LabContext) -> None:
-    hosts = member_hosts(ctx)
+def bring_up(ctx: LabContext, groups: list[VrrpGroup]) -> None:
+    """Start Keepalived on every member of `groups`; wait for one holder of each VIP."""
+    hosts = member_hosts(ctx, groups)
     if not hosts:
         return
     for host in hosts:
@@ -71,6 +79,7 @@ def bring_up(ctx: LabContext) -> None:
         ctx.client.request("watch_fifo", host=host, path=str(fifo))
         define(ctx, host)
         ctx.start(host, "keepalived")
-    wait_for("exactly one holder of each VIP", lambda: one_holder_per_group(ctx),
+    names = ", ".join(group.name for group in groups)
+    wait_for(f"exactly one holder of the VIP of {names}", lambda: one_holder_per_group(ctx, groups),
              READY_TIMEOUT_S, interval_s=0.1,
              hint="read the keepalived logs under " + str(ctx.state.root / "hosts"))
