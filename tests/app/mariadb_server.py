@@ -149,7 +149,7 @@ class MariaDBServer:
             self.process.wait(timeout=STOP_TIMEOUT_S)
 
     def freeze(self) -> None:
-        """Stop the server process with SIGSTOP: its port accepts connections, nothing answers."""
+        """Stop the server process with SIGSTOP: its port accepts connections but sends nothing."""
         assert self.process is not None
         os.kill(self.process.pid, signal.SIGSTOP)
 

@@ -76,8 +76,9 @@ def test_invalid_text_form_error(app: Flask, alice: FlaskClient, tipo: str, loca
     assert items_of(app, "alice@example.test") == []
 
 
-def test_text_of_140_chars_accepted(app: Flask, alice: FlaskClient) -> None:
-    tipo = "ç" * 140
+@pytest.mark.parametrize("char", ["ç", "🍎"])
+def test_text_of_140_chars_accepted(app: Flask, alice: FlaskClient, char: str) -> None:
+    tipo = char * 140
 
     response = add_item(alice, tipo, "3", "Lidl")
 

@@ -128,7 +128,7 @@ def wait_for_health(base_url: str, process: subprocess.Popen[bytes]) -> requests
             return requests.get(f"{base_url}/health", timeout=2)
         except requests.ConnectionError:
             time.sleep(0.2)
-    raise AssertionError(f"{base_url}/health did not answer in {SERVE_START_TIMEOUT_S} s")
+    raise AssertionError(f"{base_url}/health did not respond within {SERVE_START_TIMEOUT_S} s")
 
 
 @pytest.mark.lab

@@ -1,7 +1,7 @@
 """The shopping-list web app ("Lista de Compras") that every web server of the stack serves.
 
 A customer logs in, sees their items in a table, adds items and deletes them. The app stands
-alone: it knows only its database URL, its secret key and its server name (see `config`).
+alone: its only inputs are its database URL, its secret key and its server name (see `config`).
 
 Modules:
 

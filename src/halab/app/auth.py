@@ -4,7 +4,7 @@ The load probe drives these with plain form posts:
 
 - `GET /login` returns the form; its hidden input `csrf_token` carries the token.
 - `POST /login` with `email`, `password` and `csrf_token` logs in and redirects (302) to the
-  cart, or to `next` when it is a path of this site. Wrong credentials answer 401 with the form.
+  cart, or to `next` when it is a path of this site. Wrong credentials return 401 with the form.
 - `POST /logout` with `csrf_token` ends the session and redirects to `/login`.
 """
 

@@ -5,9 +5,9 @@ The load probe drives these with plain form posts, all carrying the hidden `csrf
 - `GET /cart` lists the items. Each table row is `<tr data-item-id="ID">`, and the page has
   the add form (`tipo`, `quantidade`, `local`, `csrf_token`).
 - `POST /cart` adds an item and redirects (303) to `/cart`; the response header `X-Item-Id`
-  names the new item's id. Invalid input answers 422 with the page and the form's messages.
+  names the new item's id. Invalid input returns 422 with the page and the form's messages.
 - `POST /cart/<id>/delete` with `csrf_token` deletes one of the customer's own items and
-  redirects (303) to `/cart`. Another customer's item, or none, answers 404 and deletes nothing.
+  redirects (303) to `/cart`. Another customer's item, or none, returns 404 and deletes nothing.
 """
 
 from __future__ import annotations

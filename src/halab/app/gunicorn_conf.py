@@ -1,6 +1,6 @@
 """gunicorn settings for `halab app serve`; the command line overrides bind and workers.
 
-Threads let a worker keep answering /health and other requests while one request waits on a
+Threads let a worker keep serving /health and other requests while one request waits on a
 slow database; the database driver's own timeouts (see `config`) bound that wait.
 """
 

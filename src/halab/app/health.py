@@ -1,9 +1,9 @@
 """`GET /health`: whether this web server can reach its database within a bound.
 
-The answer is JSON `{"status", "server", "database", "elapsed_ms"}`: 200 with status `ok` when
+The response is JSON `{"status", "server", "database", "elapsed_ms"}`: 200 with status `ok` when
 `SELECT 1` returns within `HEALTH_TIMEOUT_S` (default 1 s), else 503 with status `unavailable`
 and database `timeout` or `error`. The query runs in its own thread so that a frozen database
-cannot hold the answer past the bound; HAProxy's check and the probe rely on that.
+cannot delay the response past the bound, which HAProxy's check and the probe rely on.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def check_database(engine: Engine, timeout_s: float) -> CheckResult:
 
 @bp.route("/health")
 def health() -> tuple[Response, int]:
-    """Answer 200 when the database returns SELECT 1 within the bound, 503 otherwise."""
+    """Return 200 when the database returns SELECT 1 within the bound, 503 otherwise."""
     result = check_database(db.engine, float(current_app.config["HEALTH_TIMEOUT_S"]))
     healthy = result.database == "ok"
     body = {

@@ -43,7 +43,7 @@ class Customer(UserMixin, db.Model):
         try:
             return check_password_hash(self.password, password)
         except ValueError:
-            # NOTE: a row from the original script holds a clear-text password, which is not a
+            # NOTE: a row from the original script contains a clear-text password, which is not a
             # hash, so that customer cannot log in until `halab app add-user --update` resets it.
             return False
 

@@ -43,7 +43,7 @@ def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
 
 
 def handle_database_error(error: SQLAlchemyError) -> tuple[str, int]:
-    """Answer 503 when the database fails, so a client can tell an outage from a bug."""
+    """Return 503 when the database fails, so a client can tell an outage from a bug."""
     log.warning("database error: %s", type(error).__name__, exc_info=error)
     db.session.rollback()
     # Rendering would ask Flask-Login for the customer, which queries the database again.

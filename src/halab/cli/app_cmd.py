@@ -120,7 +120,7 @@ def add_user(email: str, name: str, password_file, update: bool) -> None:
     help="Password of the demo customers; without it a random one is printed once.",
 )
 def load_demo(password: str | None) -> None:
-    """Create the demo customers and their items; a second run changes nothing."""
+    """Create the demo customers that are missing, with their items."""
     from halab.app import accounts
 
     generated = not password
