@@ -25,7 +25,7 @@ from halab.faults import ActiveFaults, Fault, applied
 pytestmark = pytest.mark.lab
 
 SUBNET_PREFIX = "198.18.1."
-# A port nothing listens on: a reachable host answers a SYN with RST (refused) at once,
+# A port nothing listens on: a reachable host replies to a SYN with RST (refused) at once,
 # while dropped packets make the connect time out.
 CLOSED_PORT = 9
 CONNECT_TIMEOUT_S = 0.5
@@ -237,7 +237,7 @@ def test_full_loss_drops_then_heals(lab, history):
     fault = Fault(id="loss", action="loss", host="b", loss_percent=100)
 
     with applied(fault, lab, history):
-        # b's RST answers are all dropped, so a's connect times out.
+        # b drops every RST it sends, so a's connect times out.
         assert lab.connect("a", "b") == "timeout"
 
     assert lab.connect("a", "b") == "refused"

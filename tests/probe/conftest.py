@@ -20,7 +20,7 @@ SLOW_REPLY_S = 0.5
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """GET /health answers 200, /slow answers after SLOW_REPLY_S, /broken answers 503."""
+    """Reply 200 to GET /health, 200 after SLOW_REPLY_S to /slow and 503 to /broken."""
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server dispatches to)
         if self.path == "/slow":

@@ -7,7 +7,7 @@
   `applied` context manager; each step is recorded as a `fault` or `heal` history event.
 
 Partitions and `loss` use iptables rules in a chain named after the fault, inside each target
-host's namespace; `netem` adds a tc netem root qdisc on the host's interface.
+host's namespace. `netem` adds a tc netem root qdisc on the host's interface.
 """
 
 from .apply import ActiveFaults, applied, apply_fault, heal_fault

@@ -6,7 +6,7 @@ experiment fails or is interrupted (KeyboardInterrupt). `applied(fault, lab, his
 same for a single fault.
 
 Each apply and heal appends a `fault` or `heal` event whose `t_ms` is the moment the step
-began; a step that raised has its error text in the event.
+began. When a step raised, the event's `error` contains the exception text.
 """
 
 from __future__ import annotations

@@ -31,7 +31,10 @@ def read_password(path: Path) -> str:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise InvalidInput(f"cannot read the password file {path}: {exc.strerror}") from exc
+        raise InvalidInput(
+            f"failed to read the password file {path}: {exc.strerror}",
+            hint="pass --password-file with a readable file whose first line is the password",
+        ) from exc
     if not lines or not lines[0]:
         raise InvalidInput(f"password file {path} is empty", hint="put the password on line 1")
     return lines[0]

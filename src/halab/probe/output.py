@@ -1,9 +1,10 @@
 """The probe's output file: a header line, then one request record per line.
 
 Each line is flushed as it is written, so a probe killed half way keeps every record it
-finished. The header samples `time.time()` and `time.monotonic()` together: network namespaces
-share CLOCK_MONOTONIC, so the runner can put the records on its own clock with
-`start_monotonic_s` alone, and the wall clock pair places them in calendar time.
+finished. The header samples `time.time()` and `time.monotonic()` together. Network namespaces
+share CLOCK_MONOTONIC (only a time namespace could offset it, and the lab makes none), so the
+runner can put the records on its own clock with `start_monotonic_s` alone. The wall clock pair
+places them in calendar time.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ its own stall. Each record keeps the due time (`scheduled_ms`) and the actual st
 (`start_ms`): their difference is the probe's own lag, which grows if the pool runs out of
 threads or the machine is overloaded.
 
-Times in records are milliseconds since the probe's start, on `time.monotonic()`; the probe
-header gives that start as `start_monotonic_s` so the runner can move them onto the run's
+Times in records are milliseconds since the probe's start, on `time.monotonic()`. The probe
+header gives that start as `start_monotonic_s`, so the runner can move them onto the run's
 clock.
 """
 
