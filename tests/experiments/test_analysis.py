@@ -9,6 +9,7 @@ from halab.experiments.history import (
     HaproxyEvent,
     History,
     RequestEvent,
+    VrrpAdvertEvent,
     VrrpEvent,
     new_header,
 )
@@ -466,3 +467,51 @@ def test_percentile_of_twenty_values():
 
     assert analysis.percentile(values, 0.95) == pytest.approx(19.05)
     assert analysis.percentile(values, 0.5) == pytest.approx(10.5)
+
+
+def test_write_check_per_node():
+    requests = [
+        request(0, 0.0, op="write", write_id="w0"),
+        request(1, 20.0, op="write", write_id="w1"),
+    ]
+    nodes = {"mariadb01": ["w0", "w1"], "mariadb02": ["w0"], "mariadb03": ["w0", "w0", "w1"]}
+
+    check = analysis.write_check_nodes(requests, nodes)
+
+    assert check["acknowledged"] == 2
+    assert check["lost"] == ["mariadb02:w1"]
+    assert check["duplicated"] == {"w0": 2}
+    assert check["per_node"]["mariadb01"]["lost"] == []
+
+
+def test_verdict_reads_per_node_writes():
+    events = [request(0, 0.0, op="write", write_id="w0")]
+    nodes = {"mariadb01": ["w0"], "mariadb02": []}
+
+    result = analysis.analyze_run(history_of(events), {"max_lost_writes": 0}, nodes)
+
+    assert result["verdict"]["result"] == "fail"
+    assert result["verdict"]["checks"][0]["measured"] == 1
+
+
+def test_advert_priority_changes_step_function():
+    adverts = [
+        VrrpAdvertEvent(
+            t_ms=t, src="198.18.0.11", vrid=51, priority=p, advert_int_ms=1000.0, version=2
+        )
+        for t, p in [(0.0, 101), (1000.0, 101), (2000.0, 91), (3000.0, 91), (4000.0, 101)]
+    ]
+    adverts.append(
+        VrrpAdvertEvent(
+            t_ms=500.0, src="198.18.0.12", vrid=51, priority=100, advert_int_ms=1000.0, version=2
+        )
+    )
+
+    changes = analysis.advert_priority_changes(sorted(adverts, key=lambda a: a.t_ms))
+
+    assert [(a.src, a.priority) for a in changes] == [
+        ("198.18.0.11", 101),
+        ("198.18.0.12", 100),
+        ("198.18.0.11", 91),
+        ("198.18.0.11", 101),
+    ]

@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -42,10 +42,14 @@ from halab.experiments.history import (
     HaproxyEvent,
     History,
     RequestEvent,
+    VrrpAdvertEvent,
     VrrpEvent,
 )
 
 log = logging.getLogger(__name__)
+
+# The tipo values read back from the database: one list, or one list per database node.
+DatabaseTipos = Sequence[str] | Mapping[str, Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -410,6 +414,50 @@ def write_check(requests: Iterable[RequestEvent], database_tipos: Sequence[str])
     )
 
 
+def write_check_nodes(
+    requests: Iterable[RequestEvent], tipos_by_node: Mapping[str, Sequence[str]]
+) -> dict[str, Any]:
+    """Run the write check on each database node and merge the results.
+
+    An id lost on any node counts as lost, listed as `node:id`, and a duplicate keeps the
+    largest count seen on one node.
+    """
+    requests = list(requests)
+    per_node = {node: write_check(requests, tipos) for node, tipos in sorted(tipos_by_node.items())}
+    duplicated: dict[str, int] = {}
+    for check in per_node.values():
+        for tipo, count in check.duplicated.items():
+            duplicated[tipo] = max(count, duplicated.get(tipo, 0))
+    acknowledged = {r.write_id for r in requests if r.op == "write" and r.ok and r.write_id}
+    return {
+        "acknowledged": len(acknowledged),
+        "lost": [f"{node}:{tipo}" for node, check in per_node.items() for tipo in check.lost],
+        "duplicated": dict(sorted(duplicated.items())),
+        "unacknowledged_present": sorted(
+            {tipo for check in per_node.values() for tipo in check.unacknowledged_present}
+        ),
+        "per_node": {node: asdict(check) for node, check in per_node.items()},
+    }
+
+
+def advert_priority_changes(events: Iterable[Event]) -> list[VrrpAdvertEvent]:
+    """Return the captured VRRP adverts whose priority differs from the same source's previous.
+
+    The first advert of each (source, VRID) is included, so the list reads as a step function
+    of each sender's priority, such as 101, then 91, then 101.
+    """
+    last: dict[tuple[str, int], int] = {}
+    changes: list[VrrpAdvertEvent] = []
+    for event in events:
+        if not isinstance(event, VrrpAdvertEvent):
+            continue
+        key = (event.src, event.vrid)
+        if last.get(key) != event.priority:
+            changes.append(event)
+        last[key] = event.priority
+    return changes
+
+
 # Repeats
 
 
@@ -463,8 +511,12 @@ EXPECTATION_ALIASES = {
 }
 
 
-def run_figures(history: History, database_tipos: Sequence[str] | None = None) -> dict[str, Any]:
-    """Compute every figure of one run as JSON-ready data."""
+def run_figures(history: History, database_tipos: DatabaseTipos | None = None) -> dict[str, Any]:
+    """Compute every figure of one run as JSON-ready data.
+
+    `database_tipos` is the list of tipo values in the database, or a mapping from each
+    database node to its list; None skips the write check.
+    """
     events = history.events()
     requests = [e for e in events if isinstance(e, RequestEvent)]
     failed = [r for r in requests if not r.ok]
@@ -480,12 +532,18 @@ def run_figures(history: History, database_tipos: Sequence[str] | None = None) -
         },
         "disruptions": [asdict(d) for d in analyze_disruptions(history)],
         "vrrp_transitions": [asdict(t) for t in vrrp_transitions(events)],
+        "advert_priorities": [
+            {"t_ms": a.t_ms, "src": a.src, "vrid": a.vrid, "priority": a.priority}
+            for a in advert_priority_changes(events)
+        ],
         "multiple_masters": [asdict(o) for o in multiple_masters(events)],
         "served_by": served_by_split(requests),
         "alternation": alternation(requests),
         "writes": None,
     }
-    if database_tipos is not None:
+    if isinstance(database_tipos, Mapping):
+        figures["writes"] = write_check_nodes(requests, database_tipos)
+    elif database_tipos is not None:
         figures["writes"] = asdict(write_check(requests, database_tipos))
     return figures
 
@@ -573,7 +631,7 @@ def _max_downtime(disruptions: list[dict[str, Any]]) -> float | str | None:
 def analyze_run(
     history: History,
     expectation: dict[str, Any] | None = None,
-    database_tipos: Sequence[str] | None = None,
+    database_tipos: DatabaseTipos | None = None,
 ) -> dict[str, Any]:
     """Compute the figures and the verdict of one run.
 
