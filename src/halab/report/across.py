@@ -44,7 +44,7 @@ def downtime_png(values: dict[str, dict[str, list[float | None]]]) -> bytes | No
     ax.set_xticks(range(len(values)), list(values), fontsize=8)
     ax.set_xlim(-0.6, len(values) - 0.4)
     ax.set_yscale("symlog", linthresh=10.0)
-    ax.set_ylim(0, top * 2.0)
+    ax.set_ylim(0, max(top, 10.0) * 2.0)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.set_ylabel("client-visible downtime (ms)")
     ax.grid(True, axis="y", alpha=0.3)
