@@ -9,6 +9,7 @@ environment on web hosts, systemd units and the notify script on real hosts only
 from __future__ import annotations
 
 import logging
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,16 @@ _environment = Environment(
     keep_trailing_newline=True,
     autoescape=False,  # noqa: S701 - config files, not HTML
 )
+
+
+def comment(text: str, indent: int = 0) -> str:
+    """Return `text` as `# ` comment lines of at most 92 columns, indented like the first."""
+    width = 92 - indent - 2
+    lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+    return ("\n" + " " * indent).join(f"# {line}" for line in lines)
+
+
+_environment.filters["comment"] = comment
 
 
 def file_mode(relative_path: str, paths: HostPaths) -> int:
