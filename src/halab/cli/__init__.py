@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     except HalabError as exc:
         if debug:
             err_console.print_exception()
-        err_console.print(f"halab: error: {exc}", markup=False, highlight=False)
+        err_console.print(f"halab: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         return exc.exit_status
     except click.exceptions.Exit as exc:
         return exc.exit_code

@@ -33,7 +33,7 @@ class ProbeSettings(_Strict):
     timeout_ms: float = Field(default=200.0, gt=0, le=60000)
     write_fraction: float = Field(default=0.0, ge=0, le=1)
     login: bool = True
-    path: str = "/carrinho/"
+    path: str = "/cart"
 
 
 class Step(_Strict):
