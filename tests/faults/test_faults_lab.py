@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from halab.errors import MissingDependency
+from halab.errors import LabStateError, MissingDependency
 from halab.experiments.history import History, new_header
 from halab.faults import ActiveFaults, Fault, applied
 
@@ -286,6 +286,18 @@ def test_heal_runs_on_keyboard_interrupt(lab, history):
         raise KeyboardInterrupt
 
     assert eventually(lambda: lab.connect("a", "b") == "refused")
+
+
+def test_failed_heal_raises_after_block(lab, history):
+    fault = Fault(id="link", action="link_down", host="b")
+
+    with pytest.raises(LabStateError) as caught, applied(fault, lab, history):
+        # Deleting the veth makes the heal's `ip link set ... up` fail.
+        lab.run_in("b", ["ip", "link", "del", lab.interface("b")])
+
+    assert "heal of fault 'link' failed" in caught.value.message
+    assert history.events()[-1].kind == "heal"
+    assert history.events()[-1].error is not None
 
 
 def test_service_faults_and_heals(lab, history):

@@ -129,13 +129,19 @@ class ActiveFaults:
             )
         self._step("heal", fault, fault.heal_action, heal_fault)
 
-    def heal_all(self) -> None:
-        """Heal every active fault, newest first; log and keep going past a failed heal."""
+    def heal_all(self) -> list[tuple[str, Exception]]:
+        """Heal every active fault, newest first, going on past a failed heal.
+
+        Returns (fault id, exception) for each heal that failed; each is also logged.
+        """
+        failures: list[tuple[str, Exception]] = []
         for fault_id in reversed(list(self._active)):
             try:
                 self.heal(fault_id)
-            except Exception:
+            except Exception as exc:
                 log.exception("heal of fault %s failed", fault_id)
+                failures.append((fault_id, exc))
+        return failures
 
     @property
     def active(self) -> list[str]:
@@ -168,8 +174,15 @@ class ActiveFaults:
     def __enter__(self) -> ActiveFaults:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.heal_all()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        failures = self.heal_all()
+        # An exception already in flight wins, since the failed heals are logged and recorded.
+        if failures and exc_type is None:
+            fault_id, exc = failures[0]
+            raise LabStateError(
+                f"heal of fault {fault_id!r} failed: {type(exc).__name__}: {exc}",
+                hint="the lab may still be broken: heal it by hand or run `halab down`",
+            ) from exc
 
 
 @contextmanager
