@@ -82,6 +82,16 @@ def test_mysql_engine_options_bounded() -> None:
     assert 0 < options["connect_args"]["write_timeout"] <= 10
 
 
+def test_db_timeouts_from_env() -> None:
+    env = {"HALAB_DB_CONNECT_TIMEOUT_S": "1.5", "HALAB_DB_READ_TIMEOUT_S": "12"}
+
+    options = engine_options(MYSQL_URL, settings_from_env(env, "/srv/instance"))
+
+    assert options["connect_args"]["connect_timeout"] == 1.5
+    assert options["connect_args"]["read_timeout"] == 12
+    assert options["connect_args"]["write_timeout"] == 12
+
+
 def test_sqlite_engine_options() -> None:
     assert engine_options("sqlite:///x.sqlite", {}) == {"pool_pre_ping": True}
 

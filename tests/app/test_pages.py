@@ -50,17 +50,17 @@ def test_not_found_page_styled(client: FlaskClient) -> None:
 def test_internal_error_page_styled(database_url: str) -> None:
     app = make_app(database_url, PROPAGATE_EXCEPTIONS=False)
 
-    @app.route("/boom")
-    def boom() -> str:
-        raise RuntimeError("boom")
+    @app.route("/fail")
+    def fail() -> str:
+        raise RuntimeError("internal-detail-7f3a")
 
-    response = app.test_client().get("/boom")
+    response = app.test_client().get("/fail")
 
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "bootstrap.min.css" in page
     assert "Erro interno" in page
-    assert "boom" not in page
+    assert "internal-detail-7f3a" not in page
 
 
 def test_portuguese_by_default(client: FlaskClient) -> None:
@@ -89,6 +89,13 @@ def test_language_switch_sticks(alice: FlaskClient) -> None:
     page = alice.get("/cart?lang=pt_PT").get_data(as_text=True)
     assert "A sua lista de compras" in page
     assert "Local de Compra" in page
+
+
+def test_language_links_keep_query(client: FlaskClient) -> None:
+    page = client.get("/login?next=/cart").get_data(as_text=True)
+
+    assert 'href="/login?next=%2Fcart&amp;lang=en"' in page
+    assert 'href="/login?next=%2Fcart&amp;lang=pt_PT"' in page
 
 
 def test_unknown_language_ignored(client: FlaskClient) -> None:

@@ -9,6 +9,8 @@ Environment variables:
   behind the balancer needs the same key, because the session cookie is signed with it.
 - `HALAB_SERVER_NAME`: the name in the `X-Served-By` header and the page footer.
 - `HALAB_HEALTH_TIMEOUT_S`: the bound of the database check of `/health` (default 1 s).
+- `HALAB_DB_CONNECT_TIMEOUT_S`, `HALAB_DB_READ_TIMEOUT_S`: PyMySQL's connect and read/write
+  timeouts (default 2 s and 5 s).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 SQLITE_FILENAME = "halab.sqlite"
 
 # Short timeouts so a dead or frozen database gives a quick error instead of a hung worker.
+# NOTE: a Galera write that waits out a node eviction can block for about 5 s, so a read
+# timeout of 5 s may fail a write that later commits; raise HALAB_DB_READ_TIMEOUT_S to study that.
 DEFAULT_DB_CONNECT_TIMEOUT_S = 2
 DEFAULT_DB_READ_TIMEOUT_S = 5
 DEFAULT_DB_WRITE_TIMEOUT_S = 5
@@ -81,6 +85,15 @@ def settings_from_env(env: Mapping[str, str], instance_path: str) -> dict[str, A
             env, "HALAB_HEALTH_TIMEOUT_S", DEFAULT_HEALTH_TIMEOUT_S
         ),
     }
+    for name, key_name in (
+        ("HALAB_DB_CONNECT_TIMEOUT_S", "DB_CONNECT_TIMEOUT_S"),
+        ("HALAB_DB_READ_TIMEOUT_S", "DB_READ_TIMEOUT_S"),
+    ):
+        if env.get(name, "").strip():
+            settings[key_name] = _float_from_env(env, name, 0.0)
+    if "DB_READ_TIMEOUT_S" in settings:
+        settings["DB_WRITE_TIMEOUT_S"] = settings["DB_READ_TIMEOUT_S"]
+
     key = secret_key_from_env(env)
     if key:
         settings["SECRET_KEY"] = key

@@ -6,6 +6,8 @@ follows the customer to every web server that shares the secret key.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
@@ -40,8 +42,16 @@ def html_lang() -> str:
     return str(get_locale()).replace("_", "-")
 
 
+def language_url(locale: str) -> str:
+    """Return the current path with `lang` set, keeping the other query parameters."""
+    args = request.args.to_dict()
+    args["lang"] = locale
+    return f"{request.path}?{urlencode(args)}"
+
+
 def init_app(app: Flask, babel: Babel) -> None:
     """Bind Flask-Babel to the app with the locale selector and the language switch."""
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(store_requested_language)
     app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.globals["language_url"] = language_url
