@@ -18,7 +18,7 @@ MAX_ADVERT_ROWS = 20
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
-    """Return the lines of a Markdown table; `|` in a cell is escaped."""
+    """Return the lines of a Markdown table, with `|` in a cell escaped."""
     def cell(value: object) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
 
@@ -28,7 +28,7 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
 
 
 def render_markdown(session: SessionReport, image_dir: str) -> str:
-    """Render the summary; each plot is linked as `image_dir/<stem>.png`."""
+    """Render the summary, linking each plot as `image_dir/<stem>.png`."""
     lines = [f"# {session.title}", "", f"{len(session.runs)} runs.", ""]
     lines += _across(session, image_dir)
     for report in session.runs:

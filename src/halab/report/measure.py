@@ -5,8 +5,8 @@ change of any kind, which is not the moment a prediction describes:
 
 - VRRP takeover: the first instance entering MASTER after the disruption (the analysis also
   counts the failed master leaving MASTER or entering FAULT).
-- Galera eviction: the first answering node reporting a smaller cluster than it did before (the
-  analysis also counts the failed node no longer answering the poll).
+- Galera eviction: the first responding node reporting a smaller cluster than it did before (the
+  analysis also counts the failed node no longer responding to the poll).
 - Detection: the first sign that a daemon noticed the fault: an advert with a lower priority
   than the same source sent before (tracking lowered it), an instance entering FAULT, or a
   server marked DOWN.
@@ -58,7 +58,7 @@ def vrrp_takeover_ms(events: Sequence[Event], start_ms: float, end_ms: float) ->
 
 
 def galera_eviction_ms(events: Sequence[Event], start_ms: float, end_ms: float) -> float | None:
-    """Return ms from `start_ms` to the first node that answers with a smaller cluster size."""
+    """Return ms from `start_ms` to the first node that reports a smaller cluster size."""
     last_size: dict[str, int] = {}
     for event in events:
         if not isinstance(event, GaleraEvent) or event.cluster_size is None:
@@ -104,7 +104,7 @@ def _measured(
 
 
 def compare_run(run: RunData) -> list[Comparison]:
-    """Compare every prediction of a run with its measured value; empty without a topology."""
+    """Compare every prediction of a run with its measured value (none without a topology)."""
     if run.topology is None or run.history is None or run.figures is None:
         return []
     events = run.history.events()
@@ -156,7 +156,7 @@ MILESTONES = (
 
 @dataclass(frozen=True)
 class Milestone:
-    """One step of a failover, in ms from the disruption; None where it did not happen."""
+    """One step of a failover, in ms from the disruption, or None where it did not happen."""
 
     key: str
     label: str

@@ -19,11 +19,12 @@ DPI = 110
 
 # Colours chosen to stay apart for common colour-vision deficiencies (Okabe-Ito palette).
 SERVER_COLOURS = ["#0072B2", "#009E73", "#56B4E9", "#CC79A7", "#999933", "#332288"]
+# The palette's yellow is unreadable as small marks on white, so failures use darker colours.
 FAILURE_COLOURS = {
     "refused": "#D55E00",
-    "reset": "#E69F00",
+    "reset": "#8C564B",
     "timeout": "#882255",
-    "http_5xx": "#F0E442",
+    "http_5xx": "#E69F00",
     "http_4xx": "#AA4499",
     "error": "#000000",
 }

@@ -16,7 +16,7 @@ a reader can check it:
 - HAProxy DOWN: the next check comes at most `inter` after the fault, then `fall - 1` more
   checks `fastinter` apart. A frozen or unreachable server adds the check timeout, which is
   `inter` when `timeout check` is unset (HAProxy 2.6).
-- Galera eviction of a node that stopped answering: at most evs.inactive_timeout plus one
+- Galera eviction of a node that stopped responding: at most evs.inactive_timeout plus one
   evs.inactive_check_period. A clean stop leaves the cluster at once.
 - Client downtime: the slowest layer that has to react before requests succeed again.
 
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 TOLERANCE_MS = 250.0
 TOLERANCE_FRACTION = 0.10
 
-# Actions after which the failed host or service answers nothing at all (no RST, no FIN).
+# Actions after which the failed host or service sends nothing at all (no RST, no FIN).
 SILENT_ACTIONS = frozenset({"freeze", "link_down", "partition", "delay", "loss"})
 
 
@@ -92,14 +92,14 @@ def _tracking_ms(group: VrrpGroup, checks: int) -> tuple[float, str]:
 
 
 def vrrp_takeover(group: VrrpGroup, action: str, service: str | None) -> Prediction | None:
-    """Predict when the backup becomes MASTER after a fault on the master; None if it never does."""
+    """Predict when the backup becomes MASTER after a fault on the master (None: never)."""
     master, backup = _master_and_backup(group)
     if backup is None:
         return None
     if service == "haproxy" and action != "freeze":
         return _tracked_takeover(group, master, backup)
     if service == "haproxy":
-        # Neither a check script nor process tracking sees a stopped (SIGSTOP) process.
+        # Neither a check script nor process tracking detects a stopped (SIGSTOP) process.
         return None
     if service == "keepalived" and action == "stop":
         skew = skew_ms(group, backup.priority)
@@ -126,7 +126,7 @@ def _tracked_takeover(
 
 
 def vrrp_preemption(group: VrrpGroup, service: str | None) -> Prediction | None:
-    """Predict when the healed master takes the VIP back; None without preemption."""
+    """Predict when the healed master takes the VIP back, or None without preemption."""
     if not group.preempt:
         return None
     master, _ = _master_and_backup(group)

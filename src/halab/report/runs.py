@@ -1,6 +1,6 @@
 """Find the run directories of a session and load each run for a report.
 
-A session directory holds one directory per run, named `<scenario>--<topology>--<profile>--r<N>`,
+A session directory contains one directory per run, named `<scenario>--<topology>--<profile>--r<N>`,
 each with `history.jsonl` and, when the runner got that far, `results.json` and
 `topology.json`. The figures are recomputed from the history, so a report always uses the
 current analysis. The verdict is taken from `results.json` when it has one, because the runner
@@ -37,7 +37,7 @@ _REPEAT = re.compile(r"^r(?P<n>\d+)$")
 
 @dataclass
 class RunData:
-    """One run as a report sees it: what was loaded, what was computed and what went wrong."""
+    """One run as the report shows it: what was loaded, what was computed and what went wrong."""
 
     path: Path
     name: str
@@ -82,7 +82,7 @@ def find_run_dirs(paths: list[Path]) -> list[Path]:
 
 
 def load_run(path: Path) -> RunData:
-    """Load one run directory; each file that is missing or invalid adds a problem."""
+    """Load one run directory, adding a problem for each file that is missing or invalid."""
     run = _named_run(path)
     run.history = _load_history(path, run.problems)
     run.topology = _load_topology(path, run.problems)

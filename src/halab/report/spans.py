@@ -75,7 +75,7 @@ def haproxy_spans(events: Sequence[Event]) -> dict[str, list[Span]]:
 
 
 def galera_sizes(events: Sequence[Event]) -> dict[str, list[tuple[float, float]]]:
-    """Return (t_ms, cluster size) steps per node; a node that did not answer gives size 0."""
+    """Return (t_ms, cluster size) steps per node, with size 0 where the node did not respond."""
     steps: dict[str, list[tuple[float, float]]] = {}
     for event in events:
         if isinstance(event, GaleraEvent):

@@ -63,7 +63,7 @@ def priority_sequence(rows: Sequence[AdvertRow], src: str) -> list[int]:
 
 
 def run_downtime_ms(disruptions: Sequence[dict[str, Any]]) -> float | None:
-    """Return a run's worst downtime over its faults and heals; None if one never recovered.
+    """Return a run's worst downtime over its faults and heals, or None if one never recovered.
 
     A run with no fault returns 0.
     """

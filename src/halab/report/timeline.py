@@ -1,9 +1,9 @@
 """The timeline of one run: every request, the faults, and the daemons' states below them.
 
-Rows, all on one time axis in seconds: the requests (latency in ms, one dot each, coloured by
-the web server that served it or by the kind of failure), then one band per Keepalived
-instance (MASTER/BACKUP/FAULT/STOP), one band per HAProxy server (UP/DOWN), and the Galera
-cluster size each node reported. Each fault is a shaded span from apply to heal.
+All rows share one time axis in seconds. The top row has one dot per request (latency in ms,
+coloured by the web server that served it or by the kind of failure). Below it come one band per
+Keepalived instance (MASTER/BACKUP/FAULT/STOP), one band per HAProxy server (UP/DOWN), and the
+Galera cluster size each node reported. Each fault is a shaded span from apply to heal.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def _draw_galera(ax: Axes, sizes: dict[str, list[tuple[float, float]]]) -> None:
     ax.set_ylabel("Galera size", fontsize=8)
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
-              title="cluster size seen by\n(0: no answer)", title_fontsize=8)
+              title="cluster size seen by\n(0: no response)", title_fontsize=8)
 
 
 def _mark_faults(ax: Axes, faults: list[Span], label: bool) -> None:
