@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,16 @@ def secrets() -> Secrets:
 
 
 @pytest.fixture
-def state_root(tmp_path: Path) -> Path:
-    return tmp_path / "state"
+def short_dir() -> Iterator[Path]:
+    """Return a new directory with a short path, because socket paths have length limits."""
+    path = Path(tempfile.mkdtemp(prefix="halab-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path)
+
+
+@pytest.fixture
+def state_root(short_dir: Path) -> Path:
+    return short_dir / "state"
 
 
 @pytest.fixture

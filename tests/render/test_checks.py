@@ -30,8 +30,8 @@ def _write_all(name: str, profile: str, lab: bool, out: Path) -> list[Path]:
 @pytest.mark.parametrize("lab", [True, False], ids=["lab", "real"])
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("name", BUILTINS)
-def test_haproxy_accepts_builtin(tmp_path, name, profile, lab):
-    configs = [p for p in _write_all(name, profile, lab, tmp_path) if p.name == "haproxy.cfg"]
+def test_haproxy_accepts_builtin(short_dir, name, profile, lab):
+    configs = [p for p in _write_all(name, profile, lab, short_dir) if p.name == "haproxy.cfg"]
 
     assert configs
     for config in configs:
@@ -42,8 +42,8 @@ def test_haproxy_accepts_builtin(tmp_path, name, profile, lab):
 @pytest.mark.parametrize("lab", [True, False], ids=["lab", "real"])
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("name", [name for name in BUILTINS if name != "exp01"])
-def test_keepalived_accepts_builtin(tmp_path, name, profile, lab):
-    written = _write_all(name, profile, lab, tmp_path)
+def test_keepalived_accepts_builtin(short_dir, name, profile, lab):
+    written = _write_all(name, profile, lab, short_dir)
     configs = [path for path in written if path.name == "keepalived.conf"]
 
     assert len(configs) >= 2

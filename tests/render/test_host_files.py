@@ -201,3 +201,13 @@ def test_secrets_round_trip_with_private_mode(tmp_path):
 
     assert path.stat().st_mode & 0o777 == 0o600
     assert Secrets.load(path) == original
+
+
+def test_long_state_root_rejected_for_socket_limit(tmp_path):
+    deep = tmp_path / ("d" * 60)
+
+    with pytest.raises(InvalidInput) as caught:
+        HostPaths.lab(deep, "haproxy01")
+
+    assert "haproxy_socket path" in caught.value.message
+    assert "over the limit of 97" in caught.value.message

@@ -77,12 +77,14 @@ def check_script(paths: HostPaths, lab: bool) -> str:
 
     In the lab, pgrep matches the full command line with this host's config path, since every
     lab host's HAProxy is visible. The pattern has no spaces (`.` stands for each one) so that
-    Keepalived passes it to pgrep as one argument. On a real host the process name suffices.
+    Keepalived passes it to pgrep as one argument, and it ends at the config path or a blank, so
+    options after it (the lab adds `-p PIDFILE`) still match. On a real host the process name
+    suffices.
     """
     if not lab:
         return "/usr/bin/pgrep -x haproxy"
     pattern = ".".join(haproxy_command(paths))
-    return f"/usr/bin/pgrep -f ^{pattern}$"
+    return f"/usr/bin/pgrep -f ^{pattern}([[:space:]]|$)"
 
 
 def format_ms(value_ms: float) -> str:

@@ -12,8 +12,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from halab.errors import InvalidInput
+
 # The interface each lab namespace has towards the lab bridge.
 LAB_INTERFACE = "eth0"
+
+# Longest socket paths the daemons accept: HAProxy 2.6 rejects a `stats socket` path over 97
+# characters, and a Unix socket address holds at most 107 (sun_path minus its final NUL).
+MAX_HAPROXY_SOCKET_CHARS = 97
+MAX_UNIX_SOCKET_CHARS = 107
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,19 @@ class HostPaths:
     interface: str = LAB_INTERFACE
     haproxy_bin: Path = Path("/usr/sbin/haproxy")
     python_bin: Path = Path("/opt/halab/venv/bin/python")
+
+    def __post_init__(self) -> None:
+        limits = (
+            ("haproxy_socket", self.haproxy_socket, MAX_HAPROXY_SOCKET_CHARS),
+            ("mariadb_socket", self.mariadb_socket, MAX_UNIX_SOCKET_CHARS),
+        )
+        for name, path, limit in limits:
+            if len(str(path)) > limit:
+                raise InvalidInput(
+                    f"{name} path {str(path)!r} has {len(str(path))} characters, over the"
+                    f" limit of {limit}",
+                    hint="use a shorter state directory, e.g. under /run/halab or /var/lib/halab",
+                )
 
     @classmethod
     def real_host(cls, interface: str = "eth0") -> HostPaths:
