@@ -9,6 +9,7 @@ import sys
 import time
 
 from halab.experiments.history import History, import_probe_file, new_header
+from halab.probe import command_line
 
 
 def start_probe(*args: str) -> subprocess.Popen:
@@ -105,3 +106,58 @@ def test_command_writes_with_login(app_server, tmp_path):
     assert {r["outcome"] for r in requests} == {"ok"}
     assert any(r["write_id"] and r["write_id"].startswith("probe-cli-") for r in requests)
     assert app_server.password not in out.read_text()
+
+
+def test_command_line_without_login(tmp_path):
+    argv = command_line(
+        "http://198.18.0.100:80",
+        tmp_path / "p.jsonl",
+        rate_per_s=50,
+        duration_s=12.5,
+        python="/venv/bin/python",
+    )
+
+    assert argv == [
+        "/venv/bin/python",
+        "-m",
+        "halab.probe",
+        "--url",
+        "http://198.18.0.100:80",
+        "--out",
+        str(tmp_path / "p.jsonl"),
+        "--rate",
+        "50",
+        "--duration-s",
+        "12.5",
+        "--timeout-ms",
+        "200",
+        "--no-login",
+        "--path",
+        "/health",
+    ]
+
+
+def test_command_line_runs_logged_in_probe(app_server, tmp_path):
+    password_file = tmp_path / "password"
+    password_file.write_text(app_server.password)
+    out = tmp_path / "probe.jsonl"
+    argv = command_line(
+        app_server.url,
+        out,
+        rate_per_s=20,
+        duration_s=0.5,
+        timeout_ms=2000,
+        write_fraction=0.5,
+        email=app_server.email,
+        password_file=password_file,
+        run_id="argv",
+        python=sys.executable,
+    )
+
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert app_server.password not in " ".join(argv)
+    requests = read_lines(out)[1:]
+    assert len(requests) == 10
+    assert {r["outcome"] for r in requests} == {"ok"}

@@ -8,11 +8,21 @@ whose `tipo` is a unique id (`probe-<run id>-<seq>`). The acknowledged writes fo
 write ledger.
 
 Modules: `client` (login, per-thread sessions, one read or write), `outcome` (classify a reply
-or an exception), `runner` (the open-loop schedule), `output` (the JSON Lines file) and
-`__main__` (`python -m halab.probe`, which the lab runs inside the client namespace).
+or an exception), `runner` (the open-loop schedule), `output` (the JSON Lines file, and
+`command_line`, the argv of a probe process) and `__main__` (`python -m halab.probe`, which the
+lab runs inside the client namespace).
 """
 
 from .client import ClientSettings, ProbeClient, Reply
+from .output import command_line
 from .runner import ProbeSummary, Schedule, run_probe
 
-__all__ = ["ClientSettings", "ProbeClient", "ProbeSummary", "Reply", "Schedule", "run_probe"]
+__all__ = [
+    "ClientSettings",
+    "ProbeClient",
+    "ProbeSummary",
+    "Reply",
+    "Schedule",
+    "command_line",
+    "run_probe",
+]

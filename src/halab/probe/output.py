@@ -52,3 +52,55 @@ class JsonLinesWriter:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def command_line(
+    url: str,
+    out: Path,
+    *,
+    rate_per_s: float = 50.0,
+    duration_s: float = 30.0,
+    timeout_ms: float = 200.0,
+    write_fraction: float = 0.0,
+    email: str | None = None,
+    password_file: Path | None = None,
+    path: str = "/health",
+    run_id: str | None = None,
+    python: str = "python3",
+) -> list[str]:
+    """Build the argv that runs the probe as its own process (for `ip netns exec` and such).
+
+    Without `email` the probe sends plain GETs of `path`; with it, it logs in and mixes reads
+    with `write_fraction` writes. The password stays in its file, off the command line.
+    """
+    argv = [
+        python,
+        "-m",
+        "halab.probe",
+        "--url",
+        url,
+        "--out",
+        str(out),
+        "--rate",
+        f"{rate_per_s:g}",
+        "--duration-s",
+        f"{duration_s:g}",
+        "--timeout-ms",
+        f"{timeout_ms:g}",
+    ]
+    if email is None:
+        argv += ["--no-login", "--path", path]
+    else:
+        if password_file is None:
+            raise ValueError("a probe with a login needs password_file")
+        argv += [
+            "--email",
+            email,
+            "--password-file",
+            str(password_file),
+            "--write-fraction",
+            f"{write_fraction:g}",
+        ]
+    if run_id:
+        argv += ["--run-id", run_id]
+    return argv
