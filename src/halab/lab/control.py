@@ -36,9 +36,10 @@ class SupervisorClient:
                 sock.connect(str(self.state.control_socket))
                 sock.sendall(message.encode())
                 reply_line = sock.makefile("rb").readline()
-        except (FileNotFoundError, ConnectionRefusedError) as exc:
+        except OSError as exc:
+            # Refused or reset: the socket file outlived its supervisor (killed, or exiting).
             raise LabStateError(
-                f"the supervisor of lab {self.state.name} is not running ({exc.strerror})",
+                f"the supervisor of lab {self.state.name} is not answering ({exc})",
                 hint=f"run `halab up --lab {self.state.name}` first, or `halab down --lab "
                 f"{self.state.name}` to clean up after a crash",
             ) from exc

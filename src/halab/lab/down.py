@@ -20,6 +20,8 @@ from halab.lab.state import LabState
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT_S = 3.0
+# How long an `ip netns add` orphaned by a killed `up` can take to finish (an estimate).
+LATE_NAMESPACE_WAIT_S = 0.1
 
 
 def down(lab_name: str | None = None, keep_state: bool = False) -> list[str]:
@@ -66,9 +68,17 @@ def stop_recorded_processes(state: LabState) -> list[str]:
 
 
 def delete_namespaces(state: LabState) -> list[str]:
+    """Delete every recorded namespace, twice over a short pause.
+
+    An `up` killed while its `ip netns add` child ran leaves that child running: it may create
+    the namespace just after the first pass looked for it, so a second pass follows.
+    """
     removed = []
-    # Host namespaces first, the switch last: deleting a host's namespace removes its veth pair.
-    for namespace in reversed(state.resources()["namespaces"]):
-        if netns.delete_namespace(namespace):
-            removed.append(f"namespace {namespace}")
+    recorded = list(reversed(state.resources()["namespaces"]))
+    for _ in range(2):
+        # Host namespaces first, the switch last; a host's veth pair goes with its namespace.
+        for namespace in recorded:
+            if netns.delete_namespace(namespace):
+                removed.append(f"namespace {namespace}")
+        time.sleep(LATE_NAMESPACE_WAIT_S)
     return removed
