@@ -39,7 +39,7 @@ TOLERANCE_MS = 250.0
 TOLERANCE_FRACTION = 0.10
 
 # Actions after which the failed host or service sends nothing at all (no RST, no FIN).
-SILENT_ACTIONS = frozenset({"freeze", "link_down", "partition", "delay", "loss"})
+SILENT_ACTIONS = frozenset({"freeze", "link_down", "partition", "netem", "delay", "loss"})
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,8 @@ def predict(topology: Topology, fault: FaultEvent, phase: str) -> list[Predictio
             continue
         predictions += _predict_host(topology, host_name, role, fault, phase)
     if fault.action == "partition":
+        # Each side of a partition keeps running, so only the backup's takeover (a second
+        # MASTER when VRRP is cut) is predictable.
         predictions = [p for p in predictions if p.layer == "vrrp"][:1]
     downtime = _downtime(predictions, phase)
     return predictions + ([downtime] if downtime else [])

@@ -148,7 +148,12 @@ def _analyze(run: RunData, results: dict[str, Any] | None) -> None:
     if not isinstance(recorded_figures, dict):
         recorded_figures = None
     if run.history is not None:
-        analysis = analyze_run(run.history, _expectation(run))
+        try:
+            expectation = _expectation(run)
+        except HalabError as exc:
+            run.problems.append(f"scenario expectation not loaded: {exc}")
+            expectation = {}
+        analysis = analyze_run(run.history, expectation)
         run.figures = analysis["figures"]
         run.verdict = analysis["verdict"]
         # Only the runner saw the database contents, so its write check is the one to show.
