@@ -211,3 +211,14 @@ def test_long_state_root_rejected_for_socket_limit(tmp_path):
 
     assert "haproxy_socket path" in caught.value.message
     assert "over the limit of 97" in caught.value.message
+
+
+def test_real_arbiter_gets_garb_defaults(render):
+    files = render("full-garbd", "tuned", "arbiter01", lab=False)
+    garb = _environment(files["etc/default/garb"])
+
+    assert garb["GALERA_NODES"] == '"198.18.0.31:4567,198.18.0.32:4567"'
+    assert garb["GALERA_GROUP"] == '"halab"'
+    assert "gmcast.listen_addr=tcp://198.18.0.34:4567" in garb["GALERA_OPTIONS"]
+    assert "evs.suspect_timeout=PT2S" in garb["GALERA_OPTIONS"]
+    assert "gcache" not in garb["GALERA_OPTIONS"]

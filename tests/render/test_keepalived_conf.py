@@ -53,7 +53,7 @@ def test_seed_check_script_every_second_weight_minus_ten(render):
     assert "weight -10" in script.lines
     command = next(line for line in script.lines if line.startswith("script "))
     assert "/usr/bin/pgrep -f" in command
-    assert "hosts/haproxy01/etc/haproxy/haproxy.cfg$" in command
+    assert "hosts/haproxy01/etc/haproxy/haproxy.cfg([[:space:]]|$)" in command
     assert " " not in command.split("-f ", 1)[1].strip('"')
 
 

@@ -67,7 +67,9 @@ class Host:
         self.processes: list[subprocess.Popen] = []
 
     def start_haproxy(self) -> subprocess.Popen:
-        argv = ["ip", "netns", "exec", self.namespace, *haproxy_command(self.paths)]
+        # The lab appends -p to the command that Keepalived tracks; the match must allow it.
+        command = [*haproxy_command(self.paths), "-p", str(self.paths.haproxy_pid)]
+        argv = ["ip", "netns", "exec", self.namespace, *command]
         return self._start(argv, self.paths.log_dir / "haproxy.log")
 
     def start_keepalived(self) -> subprocess.Popen:

@@ -5,11 +5,12 @@
 lab namespace, `HostPaths.real_host` for a machine installed by Ansible); `file_mode` gives
 the mode to write each file with. `check_file` runs `haproxy -c` or `keepalived -t` on a
 rendered file and raises on errors and warnings alike. `haproxy_command` is the argv the lab
-must start HAProxy with, because Keepalived's process tracking matches it.
+must start HAProxy with, because Keepalived's process tracking matches it, and
+`garbd_options` the `--options` value for garbd on an arbiter host.
 """
 
 from .check import check_file, check_tree
-from .context import haproxy_command
+from .context import garbd_options, haproxy_command
 from .engine import file_mode, render_host, sysctl_settings
 from .paths import HostPaths
 from .secrets import Secrets
@@ -21,6 +22,7 @@ __all__ = [
     "check_file",
     "check_tree",
     "file_mode",
+    "garbd_options",
     "haproxy_command",
     "render_host",
     "render_tree",

@@ -182,14 +182,21 @@ def galera_members(topology: Topology) -> list[IPv4Address]:
 
 def provider_options(galera: Galera) -> str:
     """Return Galera's wsrep_provider_options: the gcache size and the EVS timeouts."""
-    options = [
-        f"gcache.size={galera.gcache_size_mb}M",
+    return "; ".join([f"gcache.size={galera.gcache_size_mb}M", *_evs_options(galera)])
+
+
+def _evs_options(galera: Galera) -> list[str]:
+    return [
         f"evs.suspect_timeout={format_period(galera.evs_suspect_timeout_s)}",
         f"evs.inactive_timeout={format_period(galera.evs_inactive_timeout_s)}",
         f"evs.inactive_check_period={format_period(galera.evs_inactive_check_period_s)}",
         f"evs.keepalive_period={format_period(galera.evs_keepalive_period_s)}",
     ]
-    return "; ".join(options)
+
+
+def garbd_options(galera: Galera, address: IPv4Address) -> str:
+    """Return garbd's `--options`: its listen address and the nodes' EVS timeouts."""
+    return "; ".join([f"gmcast.listen_addr=tcp://{address}:4567", *_evs_options(galera)])
 
 
 def reasons(topology: Topology) -> dict[str, str]:

@@ -30,6 +30,7 @@ KEEPALIVED_NOTIFY = "etc/keepalived/halab-notify.sh"
 SYSCTL_CONF = "etc/sysctl.d/60-halab.conf"
 APP_UNIT = "etc/systemd/system/halab-app.service"
 AGENT_UNIT = "etc/systemd/system/halab-galera-agent.service"
+GARB_DEFAULTS = "etc/default/garb"
 
 # Files that hold a secret or must be executable; every other file gets 0644.
 _FILE_MODES = {HAPROXY_CFG: 0o600, KEEPALIVED_NOTIFY: 0o755}
@@ -118,6 +119,8 @@ def render_host(
             files[APP_UNIT] = _render(
                 "halab-app.service.j2", base, {"halab_bin": paths.python_bin.parent / "halab"}
             )
+    if host.role == Role.ARBITER and not lab and topology.galera is not None:
+        files[GARB_DEFAULTS] = _render("garb.j2", base, _garb_values(topology, host))
     settings = sysctl_settings(topology, host.name)
     if settings:
         files[SYSCTL_CONF] = _render("sysctl.conf.j2", base, {"sysctl": settings})
@@ -182,6 +185,17 @@ def _mariadb_values(topology: Topology, host: Host) -> dict[str, Any]:
         values["cluster_addresses"] = ",".join(str(a) for a in context.galera_members(topology))
         values["provider_options"] = context.provider_options(galera)
     return values
+
+
+def _garb_values(topology: Topology, host: Host) -> dict[str, Any]:
+    galera = topology.galera
+    assert galera is not None
+    nodes = [f"{topology.host(name).address}:4567" for name in galera.nodes]
+    return {
+        "galera": galera,
+        "garb_nodes": ",".join(nodes),
+        "garb_options": context.garbd_options(galera, host.address),
+    }
 
 
 def _app_values(
