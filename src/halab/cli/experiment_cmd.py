@@ -104,8 +104,11 @@ def print_summary(session: Session) -> None:
     groups: dict[tuple[str, str, str], list] = defaultdict(list)
     for outcome in session.outcomes:
         groups[(outcome.scenario, outcome.topology, outcome.profile)].append(outcome.summary())
-    table = Table("scenario", "topology", "profile", "runs", "verdicts",
-                  "downtime median ms", "p95 ms", "max ms", "failed requests (max)")
+    table = Table(title="client-visible downtime over repeats")
+    table.add_column("scenario", no_wrap=True)
+    for column in ("topology", "profile", "runs", "verdicts", "median ms", "p95 ms", "max ms",
+                   "failed (max)"):
+        table.add_column(column)
     for (scenario, topology, profile), rows in groups.items():
         downtimes = [r["max_downtime_ms"] for r in rows]
         numeric = [d if isinstance(d, int | float) else None for d in downtimes]
