@@ -27,3 +27,12 @@ def test_report_command_needs_out_for_scattered_runs(session_dir, tmp_path):
     status = main(["report", str(source), str(other)])
 
     assert status == 3
+
+
+def test_report_command_linear_latency(session_dir, tmp_path):
+    run = session_dir / "exp01-roundrobin--exp01--seed--r1"
+
+    status = main(["report", str(run), "--out", str(tmp_path), "--latency-scale", "linear"])
+
+    assert status == 0
+    assert (tmp_path / "report-images" / f"{run.name}--timeline.png").stat().st_size > 10000

@@ -29,13 +29,20 @@ console = Console()
     help="Directory for report.html, report.md and report-images/. "
     "Default: the session directory given, or the one that holds the given runs.",
 )
-def report(run_dirs: tuple[Path, ...], out_dir: Path | None) -> None:
+@click.option(
+    "--latency-scale",
+    type=click.Choice(["log", "linear"]),
+    default="log",
+    show_default=True,
+    help="Scale of the latency axis of each run's timeline.",
+)
+def report(run_dirs: tuple[Path, ...], out_dir: Path | None, latency_scale: str) -> None:
     """Write reports of RUN_DIRS: session directories or single run directories.
 
     Every figure is computed from each run's history.jsonl, so a report can be written again
     at any time, also on a machine without the lab.
     """
-    files = write_report(list(run_dirs), out_dir)
+    files = write_report(list(run_dirs), out_dir, log_latency=latency_scale == "log")
     console.print(f"wrote {files.html}")
     console.print(f"wrote {files.markdown} and {len(files.images)} images")
 

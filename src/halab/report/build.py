@@ -80,9 +80,11 @@ class SessionReport:
     plots: list[Plot]
 
 
-def build_session(paths: list[Path], title: str = "halab experiment report") -> SessionReport:
+def build_session(
+    paths: list[Path], title: str = "halab experiment report", log_latency: bool = True
+) -> SessionReport:
     """Load every run under `paths` and build the whole report."""
-    runs = [build_run(load_run(path)) for path in find_run_dirs(paths)]
+    runs = [build_run(load_run(path), log_latency) for path in find_run_dirs(paths)]
     groups = group_rows(runs)
     plots: list[Plot] = []
     png = _try(lambda: downtime_png(groups_values(runs)), "downtime across runs", [])
@@ -91,8 +93,8 @@ def build_session(paths: list[Path], title: str = "halab experiment report") -> 
     return SessionReport(title, runs, groups, plots)
 
 
-def build_run(run: RunData) -> RunReport:
-    """Compute the tables and draw the plots of one run."""
+def build_run(run: RunData, log_latency: bool = True) -> RunReport:
+    """Compute the tables and draw the plots of one run (`log_latency`: the timeline's scale)."""
     report = RunReport(run)
     if run.history is None:
         return report
@@ -102,7 +104,8 @@ def build_run(run: RunData) -> RunReport:
                              run.problems) or []
     report.adverts = advert_rows(events)
     wanted: list[tuple[str, str, Callable[[], bytes | None]]] = [
-        ("timeline", "Requests, faults and daemon states", lambda: timeline_png(events)),
+        ("timeline", "Requests, faults and daemon states",
+         lambda: timeline_png(events, log_latency)),
         ("breakdown", "Per-layer breakdown of each disruption",
          lambda: breakdown_png(report.breakdowns)),
         ("split", "Round-robin split",

@@ -188,7 +188,7 @@ def breakdowns(run: RunData, comparisons: Sequence[Comparison]) -> list[Breakdow
             Milestone(key, label, _milestone(key, disruption, events), predicted.get(key))
             for key, label in MILESTONES
         )
-        if any(m.measured_ms for m in milestones) or predicted:
+        if any(m.measured_ms is not None for m in milestones) or predicted:
             result.append(
                 Breakdown(disruption["fault_id"], disruption["name"], disruption["phase"],
                           milestones)

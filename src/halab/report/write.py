@@ -44,10 +44,16 @@ def default_out_dir(paths: list[Path]) -> Path:
     )
 
 
-def write_report(paths: list[Path], out_dir: Path | None = None) -> ReportFiles:
-    """Build the report of the runs under `paths` and write it to `out_dir`."""
+def write_report(
+    paths: list[Path], out_dir: Path | None = None, log_latency: bool = True
+) -> ReportFiles:
+    """Build the report of the runs under `paths` and write it to `out_dir`.
+
+    `log_latency` draws the timelines' latency axis on a log scale (linear when False).
+    """
     out_dir = out_dir or default_out_dir(paths)
-    session = build_session(paths, title=f"halab report: {out_dir.resolve().name}")
+    title = f"halab report: {out_dir.resolve().name}"
+    session = build_session(paths, title=title, log_latency=log_latency)
     out_dir.mkdir(parents=True, exist_ok=True)
     image_dir = out_dir / IMAGE_DIR
     image_dir.mkdir(exist_ok=True)
