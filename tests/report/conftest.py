@@ -31,3 +31,11 @@ def session_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def edge_runs(tmp_path_factory) -> dict[str, Path]:
     return synthetic_runs.write_edge_cases(tmp_path_factory.mktemp("edge"))
+
+
+@pytest.fixture(scope="session")
+def written_report(session_dir, tmp_path_factory):
+    """The report of the synthetic session, written once for every test that reads it."""
+    from halab.report import write_report
+
+    return write_report([session_dir], tmp_path_factory.mktemp("report"))

@@ -4,8 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from halab.report import write_report
-
 CHROMIUM = "/usr/bin/chromium"
 # Offline and quiet: no sandbox (CI runs as root), no GPU, no background downloads.
 CHROMIUM_ARGS = [
@@ -19,8 +17,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def report_html(session_dir, tmp_path_factory) -> Path:
-    return write_report([session_dir], tmp_path_factory.mktemp("browser")).html
+def report_html(written_report) -> Path:
+    return written_report.html
 
 
 @pytest.mark.browser

@@ -36,10 +36,8 @@ def sections(html: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def written(session_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("report")
-    files = write_report([session_dir], out)
-    return files, files.html.read_text(), files.markdown.read_text()
+def written(written_report):
+    return written_report, written_report.html.read_text(), written_report.markdown.read_text()
 
 
 def test_one_img_per_expected_plot(written):
