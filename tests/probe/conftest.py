@@ -93,6 +93,38 @@ def resetting_server() -> Iterator[str]:
         listener.close()
 
 
+@pytest.fixture
+def truncating_server() -> Iterator[str]:
+    """Yield the URL of a server that promises 100 bytes of body, sends 2 and closes."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.2)
+    running = threading.Event()
+    running.set()
+
+    def reply_short() -> None:
+        while running.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nok")
+            connection.close()
+
+    thread = threading.Thread(target=reply_short, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        running.clear()
+        thread.join(2)
+        listener.close()
+
+
 APP_EMAIL = "probe@example.test"
 APP_PASSWORD = "probe-password-1"
 

@@ -190,3 +190,11 @@ def test_get_only_mode_sends_no_write(app_server):
     assert {r["op"] for r in records} == {"read"}
     assert {r["outcome"] for r in records} == {"ok"}
     assert stored_tipos(app_server.app) == []
+
+
+def test_cut_off_reply_recorded_as_reset(truncating_server):
+    records = collect(
+        anonymous(truncating_server), Schedule(rate_per_s=20, duration_s=0.1, write_fraction=0)
+    )
+
+    assert {r["outcome"] for r in records} == {"reset"}

@@ -11,12 +11,15 @@ from collections.abc import Iterator
 
 import requests
 
-# Exceptions whose presence anywhere in the chain means the peer reset or dropped the connection.
+# Exceptions whose presence anywhere in the chain means the peer reset or closed the connection
+# before a complete reply, such as a server killed while it sent one.
 _RESET_ERRORS = (
     ConnectionResetError,
     ConnectionAbortedError,
     BrokenPipeError,
     http.client.RemoteDisconnected,
+    http.client.IncompleteRead,
+    requests.exceptions.ChunkedEncodingError,
 )
 
 
