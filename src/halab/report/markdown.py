@@ -87,7 +87,7 @@ def _run(report: RunReport, image_dir: str) -> list[str]:
     if checks:
         lines += table(
             ["expectation", "expected", "measured", "passed"],
-            [[c["key"], fmt_value(c["expected"]), fmt_value(c["measured"]),
+            [[c["key"], fmt_value(c["expected"], c["key"]), fmt_value(c["measured"], c["key"]),
               fmt_value(c["passed"])] for c in checks],
         )
     lines += _disruptions(report) + _predictions(report)
@@ -133,6 +133,6 @@ def _predictions(report: RunReport) -> list[str]:
         verdict = {True: "**slower than predicted**", False: "ok", None: "not measured"}[c.slower]
         rows.append([c.phase, c.name, LAYER_NAMES.get(c.layer, c.layer), fmt_ms(c.predicted_ms),
                      c.formula, measured, verdict])
-    header = ["phase", "fault", "layer", "predicted worst case", "how", "measured", ""]
+    header = ["phase", "fault", "layer", "predicted worst case", "how", "measured", "compared"]
     note = f"Flagged when the measured value exceeds the prediction by more than {TOLERANCE_TEXT}."
     return ["Predicted vs measured:", ""] + table(header, rows) + [note, ""]

@@ -61,10 +61,12 @@ def fmt_count(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
-def fmt_value(value: Any) -> str:
-    """Format a measured or expected value of a verdict check."""
+def fmt_value(value: Any, key: str = "") -> str:
+    """Format a measured or expected value of a verdict check; `key` ending in _ms adds ms."""
     if isinstance(value, bool) or value is None:
         return str(value).lower() if value is not None else "not measured"
+    if key.endswith("_ms") and isinstance(value, int | float):
+        return fmt_ms(float(value))
     if isinstance(value, float):
         return f"{value:.3g}" if value < 1 else f"{value:.0f}"
     return str(value)
