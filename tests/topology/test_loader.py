@@ -10,8 +10,12 @@ from halab.errors import InvalidInput
 from halab.topology import Role, builtin_names, load_topology
 
 
-def test_builtin_names_lists_four():
-    assert builtin_names() == ["exp01", "exp02", "full", "full-garbd"]
+def test_builtin_names_include_report_stacks():
+    names = builtin_names()
+
+    assert names == sorted(names)
+    for name in ("exp01", "exp02", "full", "full-garbd", "full-2db"):
+        assert name in names
 
 
 @pytest.mark.parametrize("name", ["exp01", "exp02", "full", "full-garbd"])
@@ -66,7 +70,7 @@ def test_unknown_name_lists_builtins():
         load_topology("exp03")
 
     assert "unknown topology 'exp03'" in caught.value.message
-    assert "exp01, exp02, full, full-garbd" in caught.value.hint
+    assert "exp01, exp02, full" in caught.value.hint
 
 
 def test_file_loads(tmp_path: Path):

@@ -250,6 +250,10 @@ def test_rule_rejects_bad_input(full_document, breaker, expected):
     assert "topology full is invalid" in caught.value.message
 
 
+# Built-ins that are valid but weak on purpose, with the warning they must get.
+EXPECTED_WARNINGS = {"full-2db": "galera: only 2 voting members (mariadb01, mariadb02)"}
+
+
 @pytest.mark.parametrize("name", builtin_names())
 @pytest.mark.parametrize("profile", [None, "seed", "tuned"])
 def test_builtin_is_valid(name, profile):
@@ -257,7 +261,13 @@ def test_builtin_is_valid(name, profile):
     if profile:
         topology = apply_profile(topology, profile)
 
-    assert validate(topology) == []
+    warnings = validate(topology)
+
+    if name in EXPECTED_WARNINGS:
+        assert len(warnings) == 1
+        assert warnings[0].startswith(EXPECTED_WARNINGS[name])
+    else:
+        assert warnings == []
 
 
 def test_weight_zero_always_allows_failover(full_document):

@@ -1,7 +1,7 @@
 """The Galera health agent: a small HTTP service that HAProxy's database checks ask.
 
 `python -m halab.agent --listen ADDR:9200 --socket MARIADB_SOCKET [--credentials-file FILE]`
-answers every GET with 200 only when the local node is Synced and in the Primary component,
+returns 200 to every GET only when the local node is Synced and in the Primary component,
 and 503 otherwise, with a JSON body giving the reason. A plain MySQL check is not enough:
 a node cut off from the Primary component still accepts connections but fails every query
 with error 1047.

@@ -1,6 +1,6 @@
 """The agent's HTTP server and command line.
 
-Each request reads the node's status afresh (no cache), so a check never sees a stale
+Each request reads the node's status afresh (no cache), so a check never gets a stale
 verdict; at HAProxy's fastest check interval this is a few cheap queries per second.
 The agent logs its start and every change of verdict, not every request.
 """
@@ -86,7 +86,7 @@ def parse_listen(value: str) -> tuple[str, int]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m halab.agent",
-        description="Answer HTTP 200 when the local Galera node is Synced and Primary, else 503.",
+        description="Return HTTP 200 when the local Galera node is Synced and Primary, else 503.",
     )
     parser.add_argument(
         "--listen",

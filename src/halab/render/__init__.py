@@ -1,12 +1,13 @@
 """Render each host's configuration files from a topology, and check them with the daemons.
 
-`render_host(topology, host, paths, lab, secrets)` returns {relative path: text} for one host;
-`HostPaths` says where those files and the daemons' runtime files live (`HostPaths.lab` for a
-lab namespace, `HostPaths.real_host` for a machine installed by Ansible); `file_mode` gives
-the mode to write each file with. `check_file` runs `haproxy -c` or `keepalived -t` on a
-rendered file and raises on errors and warnings alike. `haproxy_command` is the argv the lab
-must start HAProxy with, because Keepalived's process tracking matches it, and
-`garbd_options` the `--options` value for garbd on an arbiter host.
+- `render_host(topology, host, paths, lab, secrets)` returns {relative path: text} for one
+  host, and `file_mode` the mode to write each file with.
+- `HostPaths` gives the locations of those files and of the daemons' runtime files:
+  `HostPaths.lab` for a lab namespace, `HostPaths.real_host` for a machine set up by Ansible.
+- `check_file` runs `haproxy -c` or `keepalived -t` on a rendered file and raises on errors
+  and warnings alike.
+- `haproxy_command` is the argv the lab must start HAProxy with, because Keepalived's process
+  tracking matches it. `garbd_options` is the `--options` value for garbd on an arbiter host.
 """
 
 from .check import check_file, check_tree

@@ -61,8 +61,8 @@ def haproxy_command(paths: HostPaths) -> list[str]:
     """Return the argv that starts this host's HAProxy in the foreground in the lab.
 
     Keepalived's process tracking in the lab matches this argv exactly (the binary path, `-db`,
-    `-f` and the config path), so the lab must start HAProxy with it; options appended after
-    it (such as `-p PIDFILE`) do not break the match.
+    `-f` and the config path), so the lab must start HAProxy with it. Options appended after
+    it, such as `-p PIDFILE`, do not break the match.
     """
     return [str(paths.haproxy_bin), "-db", "-f", str(paths.haproxy_config)]
 

@@ -18,7 +18,7 @@ from halab.errors import InvalidInput
 LAB_INTERFACE = "eth0"
 
 # Longest socket paths the daemons accept: HAProxy 2.6 rejects a `stats socket` path over 97
-# characters, and a Unix socket address holds at most 107 (sun_path minus its final NUL).
+# characters, and a Unix socket address is at most 107 (sun_path minus its final NUL).
 MAX_HAPROXY_SOCKET_CHARS = 97
 MAX_UNIX_SOCKET_CHARS = 107
 

@@ -3,7 +3,7 @@
 They are passed into `render_host` by the caller (the lab creates one set per lab and keeps it
 in its state directory with mode 0600), so every host of one stack gets the same values. The
 rendered files that contain them (haproxy.cfg, the app's environment file) must be installed
-with mode 0600 or 0640; `FILE_MODES` in `halab.render` says which.
+with mode 0600 or 0640, and `halab.render.file_mode` returns the mode for each file.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Load a topology from a built-in name or a YAML file into `Topology`.
 
-YAML syntax errors and pydantic validation errors both become `InvalidInput`: the first with
-the line and column, the second with one problem per bad field, naming its path (for example
-`hosts[2].address`), the value, and the line of the file where that value sits.
+YAML syntax errors and pydantic validation errors both become `InvalidInput`. A syntax error
+gives its line and column. A validation error gives one problem per bad field, with its path
+(for example `hosts[2].address`), the value, and the line of the file where the value is.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def load_topology(name_or_path: str) -> Topology:
     """Load a built-in topology by name, or a topology file by path.
 
     A value that names an existing file, ends in `.yaml`/`.yml` or contains a slash is read as
-    a path; anything else must be a built-in name. Raises InvalidInput on every failure.
+    a path. Anything else must be a built-in name. Raises InvalidInput on every failure.
     """
     path = Path(name_or_path)
     if path.is_file() or path.suffix in (".yaml", ".yml") or "/" in name_or_path:
@@ -137,7 +137,12 @@ def _describe_error(error: dict[str, Any], lines: dict[FieldPath, int]) -> str:
 def _format_path(path: FieldPath) -> str:
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif text:
+            text += f".{part}"
+        else:
+            text = str(part)
     return text or "<top level>"
 
 

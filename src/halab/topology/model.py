@@ -128,7 +128,7 @@ class Galera(Strict):
     evs_inactive_timeout_s: float = Field(default=15.0, gt=0)
     evs_inactive_check_period_s: float = Field(default=0.5, gt=0)
     evs_keepalive_period_s: float = Field(default=1.0, gt=0)
-    # Galera's default gcache is 128 MB; a smaller one still holds the lab's writes for IST.
+    # Galera's default gcache is 128 MB; a smaller one still keeps the lab's writes for IST.
     gcache_size_mb: int = Field(default=64, ge=8)
     innodb_buffer_pool_mb: int = Field(default=128, ge=8)
 

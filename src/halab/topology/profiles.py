@@ -3,7 +3,7 @@
 `seed` reproduces the origin setup: VRRP version 2 with a 1 s advert, a check script every
 1 s with weight -10, and HAProxy's default check timings (inter 2 s, fall 3, rise 2).
 
-`tuned` holds the fastest settings known to stay safe. The reason for each value is in
+`tuned` has the fastest settings known to stay safe. The reason for each value is in
 `REASONS`, which the templates print as a comment next to the value in the rendered file.
 Measured failover times behind the VRRP choices (HAProxy killed on the MASTER, Keepalived
 2.2.7, one machine): check script with weight -10 and 1 s adverts 3.6-4.1 s; track_process
