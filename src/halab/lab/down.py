@@ -19,7 +19,10 @@ from halab.lab.state import LabState
 
 log = logging.getLogger(__name__)
 
-STOP_TIMEOUT_S = 3.0
+# Seconds between SIGTERM and SIGKILL. `down` deletes every datadir afterwards, so a clean
+# shutdown buys nothing lasting; Galera nodes that all leave at once wait on each other for
+# more than 3 s, and gunicorn's graceful stop takes about 3 s.
+STOP_TIMEOUT_S = 2.0
 # How long an `ip netns add` orphaned by a killed `up` can take to finish (an estimate).
 LATE_NAMESPACE_WAIT_S = 0.1
 

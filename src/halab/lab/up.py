@@ -125,6 +125,8 @@ def plan(ctx: LabContext, web_port: int, stats_port: int,
         ("configuration files and secrets", lambda: render_files(ctx)),
         ("supervisor", lambda: spawn_supervisor(ctx.state)),
     ]
+    if topology.vrrp_groups:
+        steps.append(("Keepalived", lambda: keepalived.start_all(ctx)))
     if topology.hosts_with_role(Role.DB):
         steps.append(("database", lambda: start_database(ctx)))
     if topology.galera:
@@ -138,7 +140,7 @@ def plan(ctx: LabContext, web_port: int, stats_port: int,
             steps.append((f"HAProxy, {tier}", lambda h=hosts: haproxy.bring_up(ctx, h)))
         groups = keepalived.groups_of_mode(ctx, mode)
         if groups:
-            steps.append((f"Keepalived, {tier}", lambda g=groups: keepalived.bring_up(ctx, g)))
+            steps.append((f"VIP, {tier}", lambda g=groups: keepalived.wait_vips(ctx, g)))
     steps.append(("loopback ports", lambda: result.published.update(
         forwarder.bring_up(ctx, web_port, stats_port))))
     return steps

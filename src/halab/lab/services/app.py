@@ -68,14 +68,16 @@ def bring_up(ctx: LabContext) -> None:
     hosts = web_hosts(ctx)
     if not hosts:
         return
-    run_setup(ctx, hosts[0])
     app = ctx.topology.app
+    # gunicorn boots (about 3 s of imports here) while the schema and demo data are created:
+    # its /health checks only the connection, which the schema does not affect.
     for host in hosts:
         Path(ctx.state.host_dir(host)).mkdir(parents=True, exist_ok=True)
         argv = [venv_bin("halab"), "app", "serve", "--bind", f"{ctx.address(host)}:{app.port}",
                 "--workers", str(app.workers)]
         ctx.define(host, "app", argv, env=environment(ctx, host))
         ctx.start(host, "app")
+    run_setup(ctx, hosts[0])
     for host in hosts:
         wait_for(f"the app on {host} to answer /health with 200",
                  lambda h=host: healthy(ctx, h), READY_TIMEOUT_S, interval_s=0.2,

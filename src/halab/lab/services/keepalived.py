@@ -68,17 +68,26 @@ def one_holder_per_group(ctx: LabContext, groups: list[VrrpGroup]) -> bool:
     return True
 
 
-def bring_up(ctx: LabContext, groups: list[VrrpGroup]) -> None:
-    """Start Keepalived on every member of `groups`; wait for one holder of each VIP."""
-    hosts = member_hosts(ctx, groups)
-    if not hosts:
-        return
-    for host in hosts:
+def start_all(ctx: LabContext) -> None:
+    """Start Keepalived on every VRRP member without waiting for the VIPs.
+
+    Started before HAProxy, each member sees its tracked HAProxy missing, so every member of a
+    group loses the same weight and the highest priority still wins; with weight 0 all members
+    stay in FAULT until HAProxy starts. The master-down timer (3 adverts plus skew, about 3.6 s
+    with 1 s adverts) runs meanwhile, while the database and the app start.
+    """
+    for host in member_hosts(ctx):
         fifo = fifo_path(ctx, host)
         fifo.parent.mkdir(parents=True, exist_ok=True)
         ctx.client.request("watch_fifo", host=host, path=str(fifo))
         define(ctx, host)
         ctx.start(host, "keepalived")
+
+
+def wait_vips(ctx: LabContext, groups: list[VrrpGroup]) -> None:
+    """Wait until each of `groups` has exactly one member holding its VIP."""
+    if not groups:
+        return
     names = ", ".join(group.name for group in groups)
     wait_for(f"exactly one holder of the VIP of {names}", lambda: one_holder_per_group(ctx, groups),
              READY_TIMEOUT_S, interval_s=0.1,

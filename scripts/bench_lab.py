@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Measure the lab: wall time of `up` and `down`, and the memory of every process of the lab.
+
+Usage (as root): .venv/bin/python scripts/bench_lab.py [--topology full] [--runs 1] [--json F]
+
+Memory is summed over the supervisor, every process in the lab's network namespaces and their
+descendants: PSS (from /proc/PID/smaps_rollup, shared pages split between their users) and RSS
+(shared pages counted in full for each process, so an upper bound). Each run uses a lab of its
+own name, brought down before the next; nothing is left running when the script ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from halab.lab import netns, procs
+from halab.lab.down import down
+from halab.lab.state import LabState
+from halab.lab.up import up
+
+log = logging.getLogger("bench_lab")
+
+LAB_NAME = "bench"
+
+
+def memory_kib(pid: int) -> tuple[int, int]:
+    """Return (PSS, RSS) of `pid` in KiB, or (0, 0) if it is gone."""
+    values = {"Pss:": 0, "Rss:": 0}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            name, _, rest = line.partition(" ")
+            if name in values:
+                values[name] = int(rest.split()[0])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return values["Pss:"], values["Rss:"]
+
+
+def lab_pids(state: LabState) -> set[int]:
+    """Return the supervisor, the processes in the lab's namespaces, and all their descendants."""
+    inodes = {inode for ns in state.resources()["namespaces"]
+              if (inode := netns.namespace_inode(ns)) is not None}
+    pids = set(procs.pids_in_net_namespaces(inodes))
+    supervisor = state.supervisor()
+    if supervisor:
+        pids.add(supervisor["pid"])
+    parents = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit() and (stat := procs.read_stat(int(entry.name))):
+            parents[stat.pid] = stat.ppid
+    grew = True
+    while grew:
+        children = {pid for pid, ppid in parents.items() if ppid in pids and pid not in pids}
+        pids |= children
+        grew = bool(children)
+    return pids
+
+
+def measure_memory(state: LabState) -> dict[str, float]:
+    pids = lab_pids(state)
+    pss = rss = 0
+    for pid in pids:
+        pid_pss, pid_rss = memory_kib(pid)
+        pss, rss = pss + pid_pss, rss + pid_rss
+    return {"processes": len(pids), "pss_mib": pss / 1024, "rss_mib": rss / 1024}
+
+
+def run_once(topology: str, profile: str | None, lab: str) -> dict[str, object]:
+    down(lab)
+    started = time.monotonic()
+    result = up(topology, profile, lab_name=lab, web_port=0)
+    up_s = time.monotonic() - started
+    time.sleep(1.0)  # Let gunicorn workers and Galera settle before sampling memory.
+    memory = measure_memory(LabState.for_lab(lab))
+    started = time.monotonic()
+    down(lab)
+    down_s = time.monotonic() - started
+    return {"up_s": round(up_s, 2), "down_s": round(down_s, 2), **memory,
+            "steps_s": {k: round(v, 2) for k, v in result.step_seconds.items()}}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--topology", default="full")
+    parser.add_argument("--profile", default=None)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    if os.geteuid() != 0:
+        print("bench_lab.py needs root (it creates network namespaces)", file=sys.stderr)
+        return 2
+    runs = []
+    try:
+        for index in range(args.runs):
+            runs.append(run_once(args.topology, args.profile, LAB_NAME))
+            log.info("run %d: %s", index + 1, json.dumps(runs[-1]))
+    finally:
+        down(LAB_NAME)
+    report = {"topology": args.topology, "profile": args.profile, "cpus": os.cpu_count(),
+              "load_average_1m": os.getloadavg()[0], "machine": platform.platform(),
+              "runs": runs}
+    print(json.dumps(report, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
