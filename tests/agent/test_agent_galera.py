@@ -1,7 +1,7 @@
 """The agent against a real one-node Galera cluster, started from a rendered my.cnf.
 
 The node runs in a throwaway network namespace (`unshare --net`), so its ports on 127.0.0.1
-clash with nothing; the agent reaches it over its Unix socket, which namespaces do not split.
+clash with nothing. The agent reaches it over its Unix socket, which namespaces do not split.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The agent's HTTP answers, served for real on loopback."""
+"""The agent's HTTP responses, served for real on loopback."""
 
 from __future__ import annotations
 

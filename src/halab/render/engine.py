@@ -93,39 +93,52 @@ def render_host(
         "reasons": context.reasons(topology),
     }
     files: dict[str, str] = {}
-    if topology.balancers_on(host.name):
-        files[HAPROXY_CFG] = _render(
-            "haproxy.cfg.j2", base, _haproxy_values(topology, host, secrets)
-        )
-    if topology.vrrp_groups_on(host.name):
-        files[KEEPALIVED_CONF] = _render(
-            "keepalived.conf.j2", base, _keepalived_values(topology, host, paths, lab)
-        )
-        if not lab:
-            files[KEEPALIVED_NOTIFY] = _render("keepalived-notify.sh.j2", base, {})
-    if host.role == Role.DB:
-        files[paths.relative(paths.mariadb_config)] = _render(
-            "mariadb.cnf.j2", base, _mariadb_values(topology, host)
-        )
-        if not lab and topology.galera is not None:
-            files[AGENT_UNIT] = _render(
-                "halab-galera-agent.service.j2", base, {"agent_port": topology.galera.agent_port}
-            )
-    if host.role == Role.WEB:
-        files[paths.relative(paths.app_env_file)] = _render(
-            "halab-app.env.j2", base, _app_values(topology, host, paths, secrets)
-        )
-        if not lab:
-            files[APP_UNIT] = _render(
-                "halab-app.service.j2", base, {"halab_bin": paths.python_bin.parent / "halab"}
-            )
-    if host.role == Role.ARBITER and not lab and topology.galera is not None:
-        files[GARB_DEFAULTS] = _render("garb.j2", base, _garb_values(topology, host))
+    _add_balancer_files(files, base, secrets)
+    _add_database_files(files, base)
+    _add_web_files(files, base, secrets)
     settings = sysctl_settings(topology, host.name)
     if settings:
         files[SYSCTL_CONF] = _render("sysctl.conf.j2", base, {"sysctl": settings})
     log.debug("rendered %d files for host %s", len(files), host.name)
     return files
+
+
+def _add_balancer_files(
+    files: dict[str, str], base: dict[str, Any], secrets: Secrets | None
+) -> None:
+    topology, host, paths, lab = base["topology"], base["host"], base["paths"], base["lab"]
+    if topology.balancers_on(host.name):
+        values = _haproxy_values(topology, host, secrets)
+        files[HAPROXY_CFG] = _render("haproxy.cfg.j2", base, values)
+    if topology.vrrp_groups_on(host.name):
+        values = _keepalived_values(topology, host, paths, lab)
+        files[KEEPALIVED_CONF] = _render("keepalived.conf.j2", base, values)
+        if not lab:
+            files[KEEPALIVED_NOTIFY] = _render("keepalived-notify.sh.j2", base, {})
+
+
+def _add_database_files(files: dict[str, str], base: dict[str, Any]) -> None:
+    topology, host, paths, lab = base["topology"], base["host"], base["paths"], base["lab"]
+    galera = topology.galera
+    if host.role == Role.DB:
+        values = _mariadb_values(topology, host)
+        files[paths.relative(paths.mariadb_config)] = _render("mariadb.cnf.j2", base, values)
+        if not lab and galera is not None:
+            values = {"agent_port": galera.agent_port}
+            files[AGENT_UNIT] = _render("halab-galera-agent.service.j2", base, values)
+    if host.role == Role.ARBITER and not lab and galera is not None:
+        files[GARB_DEFAULTS] = _render("garb.j2", base, _garb_values(topology, host))
+
+
+def _add_web_files(files: dict[str, str], base: dict[str, Any], secrets: Secrets | None) -> None:
+    topology, host, paths, lab = base["topology"], base["host"], base["paths"], base["lab"]
+    if host.role != Role.WEB:
+        return
+    values = _app_values(topology, host, paths, secrets)
+    files[paths.relative(paths.app_env_file)] = _render("halab-app.env.j2", base, values)
+    if not lab:
+        values = {"halab_bin": paths.python_bin.parent / "halab"}
+        files[APP_UNIT] = _render("halab-app.service.j2", base, values)
 
 
 def sysctl_settings(topology: Topology, host_name: str) -> dict[str, SysctlSetting]:
