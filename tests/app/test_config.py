@@ -8,6 +8,8 @@ import pytest
 
 from halab.app import create_app
 from halab.app.config import (
+    DEFAULT_APP_THREADS,
+    app_threads,
     database_url_from_env,
     engine_options,
     secret_key_from_env,
@@ -129,3 +131,22 @@ def test_app_reads_secret_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     assert app.config["SECRET_KEY"] == "shared-by-all-web-servers"
     assert app.debug is False
+
+
+def test_app_threads_default_and_env() -> None:
+    assert app_threads({}) == DEFAULT_APP_THREADS
+    assert app_threads({"HALAB_APP_THREADS": "32"}) == 32
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "abc", "1000"])
+def test_invalid_app_threads_rejected(raw: str) -> None:
+    with pytest.raises(InvalidInput, match="HALAB_APP_THREADS"):
+        app_threads({"HALAB_APP_THREADS": raw})
+
+
+def test_pool_sized_to_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HALAB_APP_THREADS", "24")
+
+    options = engine_options(MYSQL_URL, {})
+
+    assert options["pool_size"] == 24

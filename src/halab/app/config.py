@@ -16,6 +16,7 @@ Environment variables:
 from __future__ import annotations
 
 import logging
+import os
 import socket
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,6 +39,10 @@ DEFAULT_DB_WRITE_TIMEOUT_S = 5
 # Recycle pooled connections before MariaDB's wait_timeout or a stateful firewall drops them.
 DEFAULT_DB_POOL_RECYCLE_S = 280
 DEFAULT_DB_POOL_TIMEOUT_S = 5
+# Threads per gunicorn worker. A request that waits on a stalled database (a Galera write
+# blocks until a dead member is evicted) holds its thread, so a few threads fill up within a
+# second at 50 requests/s and queue every later request behind them; 16 keep reads flowing.
+DEFAULT_APP_THREADS = 16
 DEFAULT_HEALTH_TIMEOUT_S = 1.0
 
 
@@ -113,6 +118,17 @@ def _float_from_env(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def app_threads(env: Mapping[str, str]) -> int:
+    """Return the threads per gunicorn worker from HALAB_APP_THREADS (default 16)."""
+    raw = env.get("HALAB_APP_THREADS", "").strip()
+    if not raw:
+        return DEFAULT_APP_THREADS
+    if not raw.isdigit() or not 1 <= int(raw) <= 256:
+        raise InvalidInput(f"HALAB_APP_THREADS={raw!r} is invalid",
+                           hint="set HALAB_APP_THREADS to a whole number from 1 to 256")
+    return int(raw)
+
+
 def engine_options(url: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     """Return SQLAlchemy engine options: pre-ping and recycle, plus short MySQL timeouts."""
     options: dict[str, Any] = {"pool_pre_ping": True}
@@ -122,6 +138,9 @@ def engine_options(url: str, settings: Mapping[str, Any]) -> dict[str, Any]:
 
     options["pool_recycle"] = settings.get("DB_POOL_RECYCLE_S", DEFAULT_DB_POOL_RECYCLE_S)
     options["pool_timeout"] = settings.get("DB_POOL_TIMEOUT_S", DEFAULT_DB_POOL_TIMEOUT_S)
+    # One pooled connection per worker thread, so no thread waits for another's connection.
+    options["pool_size"] = app_threads(os.environ)
+    options["max_overflow"] = 4
     if backend in ("mysql", "mariadb"):
         options["connect_args"] = {
             "connect_timeout": settings.get("DB_CONNECT_TIMEOUT_S", DEFAULT_DB_CONNECT_TIMEOUT_S),

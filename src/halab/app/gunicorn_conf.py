@@ -6,10 +6,12 @@ slow database; the database driver's own timeouts (see `config`) bound that wait
 
 import os
 
+from halab.app.config import app_threads
+
 bind = "127.0.0.1:8000"
 workers = 2
 worker_class = "gthread"
-threads = 4
+threads = app_threads(os.environ)
 # A request is a few short queries; 30 s only catches a worker that is stuck for good.
 timeout = 30
 graceful_timeout = 5
