@@ -30,7 +30,7 @@ service_argument = click.argument("service", type=click.Choice(SERVICES))
 
 
 @click.command("up")
-@click.argument("topology", default="exp02")
+@click.argument("topology", default="full")
 @click.option("--profile", type=click.Choice(["seed", "tuned"]), default=None,
               help="Timing profile applied on top of the topology.")
 @click.option("--web-port", type=int, default=DEFAULT_WEB_PORT, show_default=True,
