@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from halab.render import HostPaths, render_host
+from halab.topology import load_topology
+
 from .parsing import comment_before, keepalived_blocks
 
 CONF = "etc/keepalived/keepalived.conf"
@@ -55,6 +58,19 @@ def test_seed_check_script_every_second_weight_minus_ten(render):
     assert "/usr/bin/pgrep -f" in command
     assert "hosts/haproxy01/etc/haproxy/haproxy.cfg([[:space:]]|$)" in command
     assert " " not in command.split("-f ", 1)[1].strip('"')
+
+
+def test_custom_check_script_used(state_root, secrets):
+    topology = load_topology("exp02")
+    group = topology.vrrp_groups[0]
+    tracking = group.tracking.model_copy(update={"script": "/usr/local/bin/check-lb"})
+    groups = [group.model_copy(update={"tracking": tracking})]
+    topology = topology.model_copy(update={"vrrp_groups": groups})
+    paths = HostPaths.lab(state_root, "haproxy01")
+
+    root = keepalived_blocks(render_host(topology, "haproxy01", paths, True, secrets)[CONF])
+
+    assert 'script "/usr/local/bin/check-lb"' in root.child("vrrp_script chk_haproxy_VI_WEB").lines
 
 
 def test_backup_member_has_backup_state(render):

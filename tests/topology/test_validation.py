@@ -120,6 +120,14 @@ def _stats_port_clash(d):
     d["balancers"][0]["stats_port"] = 80
 
 
+def _web_backend_port_differs(d):
+    d["balancers"][0]["backend_port"] = 8080
+
+
+def _agent_port_differs(d):
+    d["balancers"][1]["check_port"] = 9201
+
+
 def _galera_node_not_db(d):
     d["galera"]["nodes"] = ["mariadb01", "mariadb02", "webserver01"]
 
@@ -207,6 +215,11 @@ CASES = [
     (_balancer_unknown_group, ["balancer web: VRRP group 'VI_NONE' is not defined"]),
     (_tcp_without_check_port, ["balancer db: tcp mode needs check_port"]),
     (_stats_port_clash, ["balancer web: stats_port 80 equals the service port"]),
+    (
+        _web_backend_port_differs,
+        ["balancer web: backend_port 8080 differs from the port the service listens on (8000)"],
+    ),
+    (_agent_port_differs, ["balancer db: check_port 9201 differs", "set check_port to 9200"]),
     (_galera_node_not_db, ["galera: node 'webserver01' is not a db host"]),
     (_galera_inactive_below_suspect, ["evs_inactive_timeout_s 3 is below evs_suspect_timeout_s 5"]),
     (_galera_keepalive_too_long, ["evs_keepalive_period_s 1 is above a third"]),
@@ -294,6 +307,16 @@ def test_two_galera_votes_warn(full_document):
     assert len(warnings) == 1
     assert "galera: only 2 voting members (mariadb01, mariadb02)" in warnings[0]
     assert "add a third node or an arbiter" in warnings[0]
+
+
+def test_two_masters_warn(full_document):
+    _group(full_document, "VI_WEB")["members"][1]["state"] = "MASTER"
+
+    warnings = validate(Topology.model_validate(full_document))
+
+    assert len(warnings) == 2
+    assert "haproxy01, haproxy02 all start as MASTER" in warnings[0]
+    assert "haproxy02 starts as MASTER with priority 100, below haproxy01's 101" in warnings[1]
 
 
 def test_two_galera_nodes_with_arbiter_pass():

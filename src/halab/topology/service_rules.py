@@ -23,6 +23,7 @@ def check_balancers(topology: Topology, findings: Findings) -> None:
         _check_balancer_hosts(balancer, roles, findings)
         _check_balancer_vrrp(topology, balancer, findings)
         _check_balancer_ports(balancer, findings)
+        _check_backend_ports(topology, balancer, findings)
 
 
 def _check_balancer_hosts(balancer: Balancer, roles: dict[str, Role], findings: Findings) -> None:
@@ -75,6 +76,23 @@ def _check_balancer_vrrp(topology: Topology, balancer: Balancer, findings: Findi
             f" of VRRP group {group.name} {sorted(members)}; the VIP must move only between"
             " hosts that run this balancer"
         )
+
+
+def _check_backend_ports(topology: Topology, balancer: Balancer, findings: Findings) -> None:
+    """Check that the balancer sends traffic and checks to the ports the services listen on."""
+    if balancer.mode == "http":
+        expected = {"backend_port": topology.app.port}
+    elif topology.galera is not None:
+        expected = {"backend_port": topology.galera.port, "check_port": topology.galera.agent_port}
+    else:
+        expected = {}
+    for name, port in expected.items():
+        actual = getattr(balancer, name)
+        if actual is not None and actual != port:
+            findings.errors.append(
+                f"balancer {balancer.name}: {name} {actual} differs from the port the service"
+                f" listens on ({port}); set {name} to {port}"
+            )
 
 
 def _check_balancer_ports(balancer: Balancer, findings: Findings) -> None:

@@ -66,6 +66,26 @@ def check_vrrp_group(topology: Topology, group: VrrpGroup, findings: Findings) -
     _check_advert(group, findings)
     _check_script_security(group, findings)
     _check_priorities(group, findings)
+    _check_initial_states(group, findings)
+
+
+def _check_initial_states(group: VrrpGroup, findings: Findings) -> None:
+    """Warn when the initial states disagree with the priorities, which costs a transition."""
+    masters = [member for member in group.members if member.state == "MASTER"]
+    if len(masters) > 1:
+        names = ", ".join(member.host for member in masters)
+        findings.warnings.append(
+            f"VRRP group {group.name}: {names} all start as MASTER; all but the highest"
+            " priority step down at the first advert, so start the others as BACKUP"
+        )
+    top = max(group.members, key=lambda member: member.priority)
+    for master in masters:
+        if master.priority < top.priority and group.preempt:
+            findings.warnings.append(
+                f"VRRP group {group.name}: {master.host} starts as MASTER with priority"
+                f" {master.priority}, below {top.host}'s {top.priority}, which takes over at"
+                " once; start the highest priority as MASTER"
+            )
 
 
 def _check_member_preemption(group: VrrpGroup, member: VrrpMember, findings: Findings) -> None:
