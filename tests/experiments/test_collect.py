@@ -45,8 +45,21 @@ def test_keepalived_transitions():
         "{broken json",
     ]
     events = keepalived_events(lines, t0_mono_s=51.0)
-    assert len(events) == 1
-    assert events[0].host == "haproxy02"
-    assert events[0].state == "BACKUP"
-    assert events[0].instance == "VI_WEB"
-    assert events[0].t_ms == 1500.0
+    assert len(events) == 2
+    assert (events[0].host, events[0].state, events[0].t_ms) == ("haproxy01", "MASTER", 0.0)
+    assert events[0].source == "initial"
+    assert events[1].host == "haproxy02"
+    assert events[1].state == "BACKUP"
+    assert events[1].instance == "VI_WEB"
+    assert events[1].t_ms == 1500.0
+    assert events[1].source == "notify"
+
+
+def test_keepalived_initial_state_is_last_before_start():
+    lines = [
+        json.dumps({"t_mono": t, "kind": "keepalived", "host": "haproxy01", "type": "INSTANCE",
+                    "name": "VI_WEB", "state": state})
+        for t, state in ((10.0, "BACKUP"), (12.0, "MASTER"), (20.0, "FAULT"))
+    ]
+    events = keepalived_events(lines, t0_mono_s=15.0, end_mono_s=19.0)
+    assert [(e.state, e.source) for e in events] == [("MASTER", "initial")]

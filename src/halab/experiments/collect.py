@@ -82,8 +82,27 @@ def haproxy_events(
 def keepalived_events(
     lines: Iterable[str], t0_mono_s: float, end_mono_s: float | None = None
 ) -> list[VrrpEvent]:
-    """Turn the supervisor's events.jsonl lines into VRRP instance transitions."""
+    """Turn the supervisor's events.jsonl lines into VRRP instance transitions.
+
+    Each instance's last state before the run starts is kept as an event at t_ms 0 with
+    source `initial`, so a run shows who was MASTER from its first millisecond.
+    """
+    initial: dict[tuple[str, str], str] = {}
     events: list[VrrpEvent] = []
+    for record in _keepalived_records(lines):
+        mono_s = record["t_mono"]
+        key = (record["host"], record.get("name", ""))
+        if mono_s < t0_mono_s:
+            initial[key] = record["state"]
+        elif end_mono_s is None or mono_s <= end_mono_s:
+            events.append(VrrpEvent(t_ms=(mono_s - t0_mono_s) * 1000.0, host=key[0],
+                                    instance=key[1], state=record["state"], source="notify"))
+    starting = [VrrpEvent(t_ms=0.0, host=host, instance=instance, state=state, source="initial")
+                for (host, instance), state in sorted(initial.items())]
+    return starting + events
+
+
+def _keepalived_records(lines: Iterable[str]) -> Iterable[dict]:
     for line in lines:
         try:
             record = json.loads(line)
@@ -92,22 +111,9 @@ def keepalived_events(
             continue
         if record.get("kind") != "keepalived" or record.get("type") != "INSTANCE":
             continue
-        state = record.get("state")
-        mono_s = record.get("t_mono")
-        if state not in _VRRP_STATES or not isinstance(mono_s, int | float):
-            continue
-        if mono_s < t0_mono_s or (end_mono_s is not None and mono_s > end_mono_s):
-            continue
-        events.append(
-            VrrpEvent(
-                t_ms=(mono_s - t0_mono_s) * 1000.0,
-                host=record["host"],
-                instance=record.get("name", ""),
-                state=state,
-                source="notify",
-            )
-        )
-    return events
+        if record.get("state") in _VRRP_STATES and isinstance(record.get("t_mono"),
+                                                               int | float):
+            yield record
 
 
 def read_lines(path: Path) -> list[str]:
