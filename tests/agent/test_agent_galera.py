@@ -20,7 +20,7 @@ from halab.agent.server import Agent
 from halab.render import HostPaths, render_host, write_host
 from halab.topology import apply_profile, parse_topology
 
-from .test_server import get, serve
+from .test_server import get_once
 
 pytestmark = pytest.mark.lab
 
@@ -110,13 +110,7 @@ def galera_node(tmp_path_factory) -> Iterator[tuple[subprocess.Popen, HostPaths]
 
 def test_synced_primary_node_returns_200(galera_node):
     _, paths = galera_node
-    server, thread = serve(Agent(paths.mariadb_socket, None, timeout_s=1.0))
-    try:
-        status, body = get(server.server_address[1])
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    status, body = get_once(Agent(paths.mariadb_socket, None, timeout_s=1.0))
 
     assert status == 200
     assert body["wsrep_local_state_comment"] == "Synced"
@@ -140,15 +134,41 @@ def test_tuned_provider_options_accepted(galera_node):
 
 def test_frozen_node_returns_503(galera_node):
     process, paths = galera_node
-    server, thread = serve(Agent(paths.mariadb_socket, None, timeout_s=0.5))
     os.kill(process.pid, signal.SIGSTOP)
     try:
-        status, body = get(server.server_address[1])
+        status, body = get_once(Agent(paths.mariadb_socket, None, timeout_s=0.5))
     finally:
         os.kill(process.pid, signal.SIGCONT)
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
     assert status == 503
     assert body["reason"].startswith("MariaDB unavailable")
+
+
+def test_credentials_file_login_returns_200(galera_node, tmp_path):
+    _, paths = galera_node
+    connection = pymysql.connect(unix_socket=str(paths.mariadb_socket), user="root")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE USER IF NOT EXISTS 'monitor'@'localhost' IDENTIFIED BY 'monitor-pass-1'"
+            )
+    finally:
+        connection.close()
+    credentials = tmp_path / "agent.cnf"
+    credentials.write_text("[client]\nuser=monitor\npassword=monitor-pass-1\n")
+
+    status, body = get_once(Agent(paths.mariadb_socket, credentials, timeout_s=1.0))
+
+    assert status == 200
+    assert body["reason"] == "Synced and Primary"
+
+
+def test_wrong_password_returns_503(galera_node, tmp_path):
+    _, paths = galera_node
+    credentials = tmp_path / "agent.cnf"
+    credentials.write_text("[client]\nuser=monitor\npassword=wrong-password\n")
+
+    status, body = get_once(Agent(paths.mariadb_socket, credentials, timeout_s=1.0))
+
+    assert status == 503
+    assert "Access denied" in body["reason"]

@@ -43,6 +43,17 @@ def get(port: int, path: str = "/") -> tuple[int, dict]:
         connection.close()
 
 
+def get_once(agent: Agent) -> tuple[int, dict]:
+    """Serve `agent` on a free loopback port for one GET; return its status and body."""
+    server, thread = serve(agent)
+    try:
+        return get(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
 def test_unreachable_mariadb_returns_503(agent_url_port):
     status, body = get(agent_url_port)
 
