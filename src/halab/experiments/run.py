@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -20,8 +19,8 @@ from typing import Any
 from halab.errors import HalabError
 from halab.experiments import collect
 from halab.experiments.analysis import analyze_run, write_check
-from halab.experiments.capture import VrrpCapture
-from halab.experiments.history import History, import_probe_file, new_header
+from halab.experiments.capture import adverts_to_events, capture_argv
+from halab.experiments.history import History, VrrpAdvertEvent, import_probe_file, new_header
 from halab.experiments.scenario import Scenario
 from halab.experiments.steady import wait_steady
 from halab.experiments.watch import GaleraWatcher
@@ -73,16 +72,18 @@ def probe_argv(lab: Lab, scenario: Scenario, run_id: str, out: Path) -> list[str
                  str(secrets.secret_path(lab.ctx.state, "demo_password"))]
     else:
         argv += ["--no-login", "--path", settings.path]
-    return lab.ctx.in_namespace(client_host(lab.topology), argv)
+    return argv
 
 
-def wait_probe_start(path: Path, process: subprocess.Popen[bytes], timeout_s: float) -> float:
+def wait_probe_start(probe: Probe, timeout_s: float) -> float:
     """Wait for the probe's header line and return its start on the monotonic clock."""
+    path = probe.out
+    log_path = probe.lab.log_file(probe.host, Probe.SERVICE)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise HalabError(f"the probe exited with status {process.returncode} before it "
-                             f"started sending", hint=f"read {path.with_suffix('.log')}")
+        if not probe.running():
+            raise HalabError("the probe exited before it started sending",
+                             hint=f"read {log_path}")
         try:
             first = path.read_text().split("\n", 1)[0]
             if first.endswith("}"):
@@ -91,7 +92,7 @@ def wait_probe_start(path: Path, process: subprocess.Popen[bytes], timeout_s: fl
             pass
         time.sleep(0.05)
     raise HalabError(f"the probe did not start within {timeout_s:.0f} s",
-                     hint=f"read {path.with_suffix('.log')}")
+                     hint=f"read {log_path}")
 
 
 def run_steps(scenario: Scenario, faults: ActiveFaults, start_mono_s: float) -> None:
@@ -143,28 +144,71 @@ def combined_tipos(rows: dict[str, list[str] | str]) -> list[str] | None:
     return merged
 
 
-def start_capture(lab: Lab, run_dir: Path) -> VrrpCapture | None:
-    if not lab.topology.vrrp_groups:
-        return None
-    capture = VrrpCapture(netns.switch_namespace(lab.name), netns.BRIDGE,
-                          run_dir / "vrrp-capture.txt")
-    capture.start()
-    return capture
+class Capture:
+    """tcpdump of VRRP on the lab's bridge, run by the supervisor as a service of the client host.
+
+    The supervisor appends its output to one log across runs; the capture remembers where the
+    log ended when it started and copies only this run's lines into the run directory.
+    """
+
+    SERVICE = "vrrp-capture"
+
+    def __init__(self, lab: Lab, host: str):
+        self.lab = lab
+        self.host = host
+        self.log_path = lab.log_file(host, self.SERVICE)
+        self.offset = 0
+
+    def start(self) -> None:
+        argv = capture_argv(netns.switch_namespace(self.lab.name), netns.BRIDGE)
+        self.lab.ctx.define(self.host, self.SERVICE, argv, in_namespace=False)
+        self.offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self.lab.ctx.start(self.host, self.SERVICE)
+        # tcpdump needs a moment to open the bridge; packets before that are not seen.
+        time.sleep(0.3)
+
+    def stop(self, out: Path) -> list[str]:
+        """Stop tcpdump, write this run's lines to `out` and return them."""
+        self.lab.stop(self.host, self.SERVICE, timeout_s=3.0)
+        with self.log_path.open("rb") as log_file:
+            log_file.seek(self.offset)
+            lines = log_file.read().decode(errors="replace").splitlines()
+        out.write_text("".join(line + "\n" for line in lines))
+        return lines
 
 
-def stop_probe(process: subprocess.Popen[bytes], timeout_s: float) -> None:
-    """Wait for the probe to finish on its own, then end it by its pid."""
-    try:
-        process.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        log.warning("probe pid %d still running after %.0f s; sending SIGTERM", process.pid,
-                    timeout_s)
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+class Probe:
+    """The probe as a supervised service of the client host, so `halab down` can stop it."""
+
+    SERVICE = "probe"
+
+    def __init__(self, lab: Lab, scenario: Scenario, run_id: str, out: Path):
+        self.lab = lab
+        self.host = client_host(lab.topology)
+        self.scenario = scenario
+        self.out = out
+        self.argv = probe_argv(lab, scenario, run_id, out)
+
+    def start(self) -> int:
+        self.lab.ctx.define(self.host, self.SERVICE, self.argv)
+        return self.lab.ctx.start(self.host, self.SERVICE)
+
+    def running(self) -> bool:
+        return any(s["host"] == self.host and s["service"] == self.SERVICE and s["running"]
+                   for s in self.lab.services())
+
+    def wait(self, timeout_s: float) -> None:
+        """Wait for the probe to end on its own, then stop it by its pid."""
+        deadline = time.monotonic() + timeout_s
+        while self.running():
+            if time.monotonic() > deadline:
+                log.warning("probe still running after %.0f s; stopping it", timeout_s)
+                break
+            time.sleep(0.2)
+        self.stop()
+
+    def stop(self) -> None:
+        self.lab.stop(self.host, self.SERVICE, timeout_s=5.0)
 
 
 def run_one(lab: Lab, scenario: Scenario, profile: str, run_dir: Path, run_id: str,
@@ -178,40 +222,48 @@ def run_one(lab: Lab, scenario: Scenario, profile: str, run_dir: Path, run_id: s
     history.stream_to(run_dir / "history.jsonl")
     log.info("run %s: %s on %s/%s", run_id, scenario.name, lab.topology.name, profile)
 
-    capture = start_capture(lab, run_dir)
+    capture = Capture(lab, client_host(lab.topology)) if lab.topology.vrrp_groups else None
     watcher = GaleraWatcher(galera.db_nodes(lab.ctx) if lab.topology.galera else [],
                             lambda host: galera.wsrep_status(lab.ctx, host), history)
-    watcher.start()
-    probe_out = run_dir / "probe.jsonl"
-    with (run_dir / "probe.log").open("wb") as probe_log:
-        probe = subprocess.Popen(probe_argv(lab, scenario, run_id, probe_out),
-                                 stdout=probe_log, stderr=subprocess.STDOUT)
+    probe = Probe(lab, scenario, run_id, run_dir / "probe.jsonl")
+    capture_lines: list[str] = []
     try:
+        if capture is not None:
+            capture.start()
+        watcher.start()
         with ActiveFaults(lab, history) as faults:
-            start_mono_s = wait_probe_start(probe_out, probe, PROBE_START_TIMEOUT_S)
-            history.note(f"probe started, pid {probe.pid}")
+            history.note(f"probe started, pid {probe.start()}")
+            start_mono_s = wait_probe_start(probe, PROBE_START_TIMEOUT_S)
             run_steps(scenario, faults, start_mono_s)
-        stop_probe(probe, timeout_s=scenario.duration_s + 30)
+        probe.wait(timeout_s=scenario.duration_s + 30)
         time.sleep(TAIL_S)
     finally:
-        if probe.poll() is None:
-            probe.terminate()
-            probe.wait()
+        _stop_quietly(probe.stop, "probe")
         watcher.stop()
         if capture is not None:
-            capture.stop()
-    return finish_run(lab, scenario, history, run_dir, run_id, capture, wall_at_zero_s)
+            capture_lines = _stop_quietly(
+                lambda: capture.stop(run_dir / "vrrp-capture.txt"), "VRRP capture") or []
+    adverts = adverts_to_events(capture_lines, wall_at_zero_s)
+    return finish_run(lab, scenario, history, run_dir, run_id, adverts)
+
+
+def _stop_quietly(stop, what: str):  # noqa: ANN001, ANN202 - any stop function
+    """Run a stop function in a cleanup path: log its failure instead of hiding the first."""
+    try:
+        return stop()
+    except (HalabError, OSError) as exc:
+        log.error("stopping the %s failed: %s", what, exc)
+        return None
 
 
 def finish_run(lab: Lab, scenario: Scenario, history: History, run_dir: Path, run_id: str,
-               capture: VrrpCapture | None, wall_at_zero_s: float) -> dict[str, Any]:
+               adverts: list[VrrpAdvertEvent]) -> dict[str, Any]:
     """Gather the logged events, check the database, analyse and write results.json."""
     end_mono_s = time.monotonic()
     if probe_exists := (run_dir / "probe.jsonl").exists():
         import_probe_file(run_dir / "probe.jsonl", history)
     collect_daemon_events(lab, history, end_mono_s)
-    if capture is not None:
-        history.extend(capture.events(wall_at_zero_s))
+    history.extend(adverts)
     history.close()
     history.save(run_dir / "history.jsonl")
 
