@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from halab.report import write_report
+from halab.report.runs import load_run
+from halab.report.tables import advert_rows, priority_sequence
 from halab.report.write import IMAGE_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -156,7 +158,44 @@ def test_default_out_is_session(session_dir, tmp_path):
 @pytest.mark.parametrize("session", recorded_sessions())
 def test_recorded_session_renders(session, tmp_path):
     files = write_report([session], tmp_path)
+    runs = sections(files.html.read_text())
 
-    html = files.html.read_text()
-    assert html.count('<section class="run"') == len(list(session.glob("*/history.jsonl")))
-    assert "<img " in html
+    run_dirs = [path.parent for path in session.glob("*/history.jsonl")]
+    assert sorted(runs) == sorted(path.name for path in run_dirs)
+    for name, section in runs.items():
+        assert "Requests, faults and daemon states" in section, name
+        assert '<span class="verdict ' in section, name
+
+
+def recorded_seed_failovers() -> list:
+    """Return recorded seed-profile exp02-lb-failover runs that captured VRRP adverts."""
+    found = [
+        path
+        for param in recorded_sessions()
+        if param.values[0] is not None
+        for path in sorted(param.values[0].glob("exp02-lb-failover--*--seed--r*"))
+        if (path / "vrrp-capture.txt").is_file()
+    ]
+    if not found:
+        reason = "no recorded seed exp02-lb-failover run with a VRRP capture yet"
+        return [pytest.param(None, marks=pytest.mark.skip(reason=reason))]
+    return [pytest.param(path, id=f"{path.parent.name}/{path.name}") for path in found]
+
+
+@pytest.mark.parametrize("run_dir", recorded_seed_failovers())
+def test_recorded_seed_failover_adverts(run_dir):
+    run = load_run(run_dir)
+    rows = advert_rows(run.history.events())
+
+    # The master's check script fails (101 - 10 = 91), then HAProxy is back (101).
+    sources = {row.src for row in rows}
+    sequences = {src: priority_sequence(rows, src) for src in sources}
+    assert any(_contains_in_order(seq, [101, 91, 101]) for seq in sequences.values()), sequences
+
+
+def _contains_in_order(sequence: list[int], wanted: list[int]) -> bool:
+    position = 0
+    for value in sequence:
+        if position < len(wanted) and value == wanted[position]:
+            position += 1
+    return position == len(wanted)
