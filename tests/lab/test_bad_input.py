@@ -30,7 +30,7 @@ def assert_nothing_created() -> None:
 
 @pytest.mark.lab
 def test_not_root_rejected():
-    # setpriv drops to nobody; the venv and source tree must be readable by others.
+    # setpriv runs halab as the user nobody, so the venv and the source tree must be world-readable.
     result = run_up("exp02", prefix=["setpriv", "--reuid=nobody", "--regid=nogroup",
                                      "--clear-groups", "--"])
 
@@ -79,7 +79,7 @@ def test_unknown_topology_rejected():
 
 @pytest.mark.lab
 def test_missing_binary_names_apt_command():
-    # /usr/sbin holds haproxy, keepalived and mariadbd; without it they are all missing.
+    # haproxy, keepalived and mariadbd are in /usr/sbin, so this PATH finds none of them.
     env = {**os.environ, "PATH": "/usr/bin:/bin"}
 
     result = run_up("exp02", env=env)

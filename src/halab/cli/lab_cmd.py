@@ -115,9 +115,11 @@ def shell_command(host: str, lab_name: str | None) -> None:
 def logs_command(host: str, service: str | None, follow: bool, lab_name: str | None) -> None:
     """Print HOST's daemon logs (one SERVICE, or all of them)."""
     lab = Lab.attach(lab_name)
-    log_dir = lab.log_file(host, "x").parent
-    files = [log_dir / f"{service}.log"] if service else sorted(log_dir.glob("*.log"))
-    if not files or not all(path.exists() for path in files):
+    log_dir = lab.log_file(host, service or "any").parent
+    # mariadbd writes its own error log (mariadb.err) next to its captured output.
+    pattern = service or "*"
+    files = sorted([*log_dir.glob(f"{pattern}.log"), *log_dir.glob(f"{pattern}.err")])
+    if not files:
         raise click.UsageError(f"no log for {service or 'any service'} on {host} in {log_dir}")
     argv = ["tail", "-n", "+1", *(["-F"] if follow else []), *map(str, files)]
     subprocess.run(argv, check=False)

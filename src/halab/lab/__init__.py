@@ -1,9 +1,9 @@
 """The lab: a topology run as real daemons in network namespaces on this machine.
 
-`up(topology, profile, lab_name)` checks, creates the namespaces, renders each host's files and
-starts every daemon in order under one supervising process; `down(lab_name)` stops them and
-deletes what `up` recorded, also after a crash; `Lab.attach(lab_name)` returns a running lab
-with the fault primitives (start/stop, kill, freeze/thaw, link) and `run_in`.
+`up(topology, profile, lab_name)` runs the checks, creates the namespaces, renders each host's
+files and starts every daemon in order under one supervising process. `down(lab_name)` stops
+them and deletes what `up` recorded, also after a crash. `Lab.attach(lab_name)` returns a
+running lab with the fault primitives (start/stop, kill, freeze/thaw, link) and `run_in`.
 
 Modules: `state` (the state directory and its records), `netns` (namespaces, bridge, veths,
 sysctls), `procs` (pid identity from /proc), `supervisor` and `control` (the supervising

@@ -39,7 +39,7 @@ class SupervisorClient:
         except OSError as exc:
             # Refused or reset: the socket file outlived its supervisor (killed, or exiting).
             raise LabStateError(
-                f"the supervisor of lab {self.state.name} is not answering ({exc})",
+                f"the supervisor of lab {self.state.name} is not responding ({exc})",
                 hint=f"run `halab up --lab {self.state.name}` first, or `halab down --lab "
                 f"{self.state.name}` to clean up after a crash",
             ) from exc
@@ -67,7 +67,7 @@ def supervisor_alive(state: LabState) -> bool:
 
 
 def spawn_supervisor(state: LabState) -> SupervisorClient:
-    """Start the supervisor detached from this process; return a client once it answers."""
+    """Start the supervisor detached from this process; return a client once it responds."""
     state.root.mkdir(parents=True, exist_ok=True)
     with state.supervisor_log.open("ab") as out:
         subprocess.Popen(  # noqa: S603 - fixed argv
@@ -83,7 +83,7 @@ def spawn_supervisor(state: LabState) -> SupervisorClient:
             return client
         time.sleep(0.02)
     raise HalabError(
-        f"the supervisor of lab {state.name} did not answer within "
+        f"the supervisor of lab {state.name} did not respond within "
         f"{SUPERVISOR_START_TIMEOUT_S:.0f} s",
         hint=f"read {state.supervisor_log}",
     )

@@ -1,7 +1,7 @@
 """Bring a lab down: stop every process it started and delete every namespace it created.
 
 Works from the records alone, so it also cleans up after an `up` that crashed or was killed at
-any point: it asks the supervisor to stop its services when the supervisor answers, and then
+any point. It sends the supervisor a shutdown request when the supervisor is running. Then it
 signals every recorded pid whose start time still matches, every process still inside one of
 the lab's namespaces, and the supervisor itself. Running it twice is harmless.
 """

@@ -1,4 +1,4 @@
-"""What runs in a lab right now: services, VRRP state and VIP holders, HAProxy, Galera."""
+"""The current status of a lab: services, VRRP state and VIP holders, HAProxy, Galera."""
 
 from __future__ import annotations
 

@@ -1,10 +1,12 @@
 """Bring a topology up as a lab: namespaces, rendered files, then every daemon in order.
 
-Order: checks (root, Linux, topology, binaries, no lab of that name) before anything is
-created; then the network; each host's rendered files and the lab's secrets; the supervisor;
-the Galera cluster and its users; the health agents and the arbiter; the app; HAProxy;
-Keepalived; the loopback forwarder. Each step waits until its daemons are ready. When a step
-fails, what was created stays in place and recorded for inspection, and `halab down` removes it.
+The checks come first, before anything is created: root, Linux, the topology, the binaries,
+and no lab of the same name. Then, in order: the network, each host's rendered files and the
+lab's secrets, the supervisor, Keepalived (its master-down timer runs during the next steps),
+the Galera cluster and its users, the health agents and the arbiter, the database tier's
+HAProxy and VIP, the app, the web tier's HAProxy and VIP, and the loopback forwarder. Each step
+waits until its daemons are ready. When a step fails, what was created stays in place and
+recorded for inspection, and `halab down` removes it.
 """
 
 from __future__ import annotations

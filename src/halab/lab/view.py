@@ -5,8 +5,11 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from halab.lab import secrets
 from halab.lab.lab import Lab
 from halab.lab.status import LabStatus
+from halab.render.secrets import Secrets
+from halab.topology.model import Role
 
 
 def print_status(console: Console, status: LabStatus) -> None:
@@ -63,7 +66,15 @@ def print_galera(console: Console, status: LabStatus) -> None:
 
 
 def print_urls(console: Console, lab: Lab, published: dict[int, str]) -> None:
+    """Print the VIPs, the loopback URLs and where the logins are (never the passwords)."""
     for group in lab.topology.vrrp_groups:
         console.print(f"VIP {group.name}: {group.vip}")
     for port, target in published.items():
         console.print(f"http://127.0.0.1:{port}/ -> {target}")
+    state = lab.ctx.state
+    if lab.topology.balancers:
+        console.print(f"stats page login: {Secrets.stats_user}, password in "
+                      f"{secrets.secret_path(state, 'haproxy_stats_password')}")
+    if lab.topology.hosts_with_role(Role.WEB):
+        console.print(f"demo customers demo1@example.test ... demo3@example.test, password in "
+                      f"{secrets.secret_path(state, 'demo_password')}")

@@ -33,7 +33,7 @@ def read_env_file(path: Path) -> dict[str, str]:
 
 
 def environment(ctx: LabContext, host: str) -> dict[str, str]:
-    """Return the app's environment on `host` from its rendered file; it holds the password."""
+    """Return the app's environment on `host` from its rendered file (with the DB password)."""
     env = read_env_file(ctx.host_paths(host).app_env_file)
     env["HALAB_SERVER_NAME"] = host
     env["HALAB_DEMO_PASSWORD"] = secrets.read(ctx.state, "demo_password")

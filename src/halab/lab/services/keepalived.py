@@ -71,9 +71,9 @@ def one_holder_per_group(ctx: LabContext, groups: list[VrrpGroup]) -> bool:
 def start_all(ctx: LabContext) -> None:
     """Start Keepalived on every VRRP member without waiting for the VIPs.
 
-    Started before HAProxy, each member sees its tracked HAProxy missing, so every member of a
-    group loses the same weight and the highest priority still wins; with weight 0 all members
-    stay in FAULT until HAProxy starts. The master-down timer (3 adverts plus skew, about 3.6 s
+    Started before HAProxy, every member finds its tracked HAProxy missing and loses the same
+    weight, so the highest priority still wins. With weight 0, all members stay in FAULT until
+    HAProxy starts. The master-down timer (3 adverts plus skew, about 3.6 s
     with 1 s adverts) runs meanwhile, while the database and the app start.
     """
     for host in member_hosts(ctx):
