@@ -1,0 +1,80 @@
+"""One short real scenario end to end: a lab, the probe, a fault and its heal, the analysis."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from halab.experiments.history import History
+from halab.experiments.scenario import parse_scenario
+from halab.experiments.session import run_session
+
+pytestmark = pytest.mark.lab
+
+SHORT_FAILOVER = """
+name: short-failover
+title: HAProxy stopped on the master for 3 s
+topologies: [exp02]
+profiles: [tuned]
+duration_s: 8
+probe: {rate_per_s: 40, timeout_ms: 300}
+steps:
+  - {at_s: 2, fault: {id: lb, action: stop, host: haproxy01, service: haproxy}}
+  - {at_s: 5, heal: lb}
+expect:
+  default: {max_downtime_ms: 5000}
+"""
+
+
+def namespaces_of(lab: str) -> list[str]:
+    listing = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=True)
+    return [line.split()[0] for line in listing.stdout.splitlines()
+            if line.startswith(f"{lab}-")]
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory: pytest.TempPathFactory):
+    if os.geteuid() != 0:
+        pytest.fail("this test needs root: run it as root (CI does)")
+    scenario = parse_scenario(SHORT_FAILOVER, source="test")
+    out = tmp_path_factory.mktemp("runs")
+    return run_session([(scenario, "exp02", "tuned")], out, lab_name="texp")
+
+
+def test_run_writes_results(session):
+    assert len(session.outcomes) == 1
+    outcome = session.outcomes[0]
+    assert outcome.error is None
+    for name in ("history.jsonl", "probe.jsonl", "results.json", "topology.json",
+                 "vrrp-capture.txt"):
+        assert (outcome.run_dir / name).is_file(), name
+    summary = json.loads((session.directory / "summary.json").read_text())
+    assert summary[0]["scenario"] == "short-failover"
+
+
+def test_history_holds_every_layer(session):
+    history = History.load(session.outcomes[0].run_dir / "history.jsonl")
+    kinds = {event.kind for event in history.events()}
+    assert {"request", "fault", "heal", "vrrp", "vrrp_advert"} <= kinds
+    # About 40 requests/s for 8 s.
+    assert 250 <= len(history.requests()) <= 330
+    masters = [e.host for e in history.events() if e.kind == "vrrp" and e.state == "MASTER"
+               and e.t_ms > 0]
+    assert "haproxy02" in masters
+    assert "haproxy01" in masters
+
+
+def test_failover_measured(session):
+    results = session.outcomes[0].results
+    assert results["verdict"]["result"] in ("pass", "fail")
+    apply = [d for d in results["figures"]["disruptions"] if d["phase"] == "apply"][0]
+    assert apply["recovered"] is True
+    assert apply["reactions_ms"]["vrrp"] is not None
+    assert apply["reactions_ms"]["vrrp"] < 3000
+
+
+def test_lab_down_after_session(session):
+    assert namespaces_of("texp") == []
