@@ -84,6 +84,7 @@ def test_tuned_checks_fast_and_retries_idempotent_only(render):
     assert "default-server inter 200ms fastinter 100ms downinter 500ms fall 2 rise 2" in backend
     assert "retry-on conn-failure empty-response response-timeout" in backend
     assert "http-request disable-l7-retry if !METH_GET" in backend
+    assert "option http-buffer-request" in backend
 
 
 def test_tuned_values_carry_reasons(render):

@@ -116,6 +116,14 @@ def _tcp_without_check_port(d):
     d["balancers"][1]["check_port"] = None
 
 
+def _tcp_buffer_request(d):
+    d["balancers"][1]["buffer_request"] = True
+
+
+def _tcp_retry_on(d):
+    d["balancers"][1]["retry_on"] = "empty-response"
+
+
 def _stats_port_clash(d):
     d["balancers"][0]["stats_port"] = 80
 
@@ -214,6 +222,8 @@ CASES = [
     (_balancer_hosts_differ_from_group, ["balancer web: hosts ['haproxy01', 'haproxy02'] differ"]),
     (_balancer_unknown_group, ["balancer web: VRRP group 'VI_NONE' is not defined"]),
     (_tcp_without_check_port, ["balancer db: tcp mode needs check_port"]),
+    (_tcp_buffer_request, ["balancer db: buffer_request works in http mode only"]),
+    (_tcp_retry_on, ["balancer db: retry_on 'empty-response' works in http mode only"]),
     (_stats_port_clash, ["balancer web: stats_port 80 equals the service port"]),
     (
         _web_backend_port_differs,

@@ -112,6 +112,8 @@ class Balancer(Strict):
     # Redispatch to another server on every Nth retry (1: every retry); None keeps HAProxy's
     # default, which redispatches on the last retry only.
     redispatch_interval: int | None = Field(default=None, ge=1)
+    # HTTP mode only: wait for the whole request body before choosing a server.
+    buffer_request: bool = False
 
 
 class Galera(Strict):

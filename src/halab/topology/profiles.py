@@ -47,6 +47,9 @@ REASONS: dict[str, str] = {
     "retry_on": "A connection failure is always safe to retry. An empty response or a"
     " response timeout is retried for GET and HEAD only, because a POST that reached the app"
     " may already have run, and retrying it could add the same item twice.",
+    "buffer_request": "HAProxy reads the whole request body before it picks a server, so a"
+    " slow client never holds a gunicorn worker. Such a buffered POST would be retried like a"
+    " GET, which the disable-l7-retry rule below prevents.",
     "evs_suspect_timeout": "A silent Galera member is suspected after 2 s (default 5 s):"
     " four missed keepalives, far above LAN jitter. A node evicted by a stall rejoins by IST.",
     "evs_inactive_timeout": "A suspected member is declared dead after 6 s at the latest"
@@ -88,6 +91,7 @@ def _seed_balancer(balancer: Balancer) -> Balancer:
             "check_rise": 2,
             "retry_on": None,
             "redispatch_interval": None,
+            "buffer_request": False,
         }
     )
 
@@ -125,6 +129,7 @@ def _tuned_balancer(balancer: Balancer) -> Balancer:
     }
     if balancer.mode == "http":
         update["retry_on"] = "conn-failure empty-response response-timeout"
+        update["buffer_request"] = True
     return balancer.model_copy(update=update)
 
 

@@ -106,6 +106,11 @@ def _check_balancer_ports(balancer: Balancer, findings: Findings) -> None:
             f"balancer {balancer.name}: tcp mode needs check_port, the Galera agent's port"
             " (9200 by default); a plain TCP check keeps a non-Primary node in rotation"
         )
+    if balancer.mode == "tcp" and balancer.buffer_request:
+        findings.errors.append(
+            f"balancer {balancer.name}: buffer_request works in http mode only;"
+            " remove it from the tcp balancer"
+        )
     if balancer.mode == "tcp" and balancer.retry_on:
         findings.errors.append(
             f"balancer {balancer.name}: retry_on {balancer.retry_on!r} works in http mode only;"
