@@ -141,6 +141,16 @@ def test_freeze_and_thaw_haproxy(lab):
     assert procs.read_stat(pid).state in ("S", "R")
 
 
+def test_second_haproxy_rejected(lab):
+    lab_ = lab[0]
+    pid = int(lab_.ctx.host_paths("haproxy01").haproxy_pid.read_text())
+
+    with pytest.raises(LabStateError, match=f"already runs as pid {pid}"):
+        lab_.start("haproxy01", "haproxy")
+
+    assert procs.is_alive(pid)
+
+
 def test_link_down_and_up(lab):
     lab_ = lab[0]
     lab_.link("webserver02", up=False)

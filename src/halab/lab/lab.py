@@ -81,7 +81,7 @@ class Lab:
         """Start a stopped or killed service again; return its new pid."""
         self.check_host(host)
         if service == "haproxy":
-            haproxy.check_not_running(self.ctx, host)
+            return haproxy.start(self.ctx, host)
         return self.ctx.start(host, service)
 
     def stop(self, host: str, service: str, timeout_s: float = 10.0) -> None:

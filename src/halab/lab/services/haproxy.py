@@ -41,7 +41,8 @@ def check_not_running(ctx: LabContext, host: str) -> None:
         pid = int(pid_file.read_text().split()[0])
     except (FileNotFoundError, IndexError, ValueError):
         return
-    if procs.is_alive(pid) and "haproxy" in " ".join(procs.read_cmdline(pid)):
+    # Every namespace's HAProxy shares one pid space: match this host's config path as well.
+    if procs.is_alive(pid) and str(config_file(ctx, host)) in procs.read_cmdline(pid):
         raise LabStateError(
             f"HAProxy on {host} already runs as pid {pid} (from {pid_file})",
             hint=f"stop it with `halab stop {host} haproxy` before starting another",
@@ -68,9 +69,13 @@ def define(ctx: LabContext, host: str) -> None:
     ctx.define(host, "haproxy", argv)
 
 
-def start(ctx: LabContext, host: str) -> None:
+def start(ctx: LabContext, host: str) -> int:
+    """Start HAProxy on `host` unless its pid file names a live one; write the new pid there."""
     check_not_running(ctx, host)
-    ctx.start(host, "haproxy")
+    pid = ctx.start(host, "haproxy")
+    # In foreground mode (-db) HAProxy 2.6 ignores -p, so the pid file is written here.
+    ctx.host_paths(host).haproxy_pid.write_text(f"{pid}\n")
+    return pid
 
 
 def bring_up(ctx: LabContext, hosts: list[str]) -> None:

@@ -20,6 +20,7 @@ from halab.topology.model import VrrpGroup
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT_S = 20.0
+STABLE_POLLS = 3
 
 
 def member_hosts(ctx: LabContext, groups: list[VrrpGroup] | None = None) -> list[str]:
@@ -60,12 +61,9 @@ def vip_holders(ctx: LabContext, vip: str, hosts: list[str]) -> list[str]:
     return holders
 
 
-def one_holder_per_group(ctx: LabContext, groups: list[VrrpGroup]) -> bool:
-    for group in groups:
-        members = [member.host for member in group.members]
-        if len(vip_holders(ctx, str(group.vip), members)) != 1:
-            return False
-    return True
+def holders_by_group(ctx: LabContext, groups: list[VrrpGroup]) -> list[list[str]]:
+    return [vip_holders(ctx, str(group.vip), [member.host for member in group.members])
+            for group in groups]
 
 
 def start_all(ctx: LabContext) -> None:
@@ -89,6 +87,17 @@ def wait_vips(ctx: LabContext, groups: list[VrrpGroup]) -> None:
     if not groups:
         return
     names = ", ".join(group.name for group in groups)
-    wait_for(f"exactly one holder of the VIP of {names}", lambda: one_holder_per_group(ctx, groups),
+    # Members started together may all become MASTER for a moment, or the lower priority one
+    # alone until the higher one preempts it (about 40 ms here), so the single holder of each
+    # VIP must be the same over STABLE_POLLS polls.
+    seen: list[list[list[str]]] = []
+
+    def stable_single_holder() -> bool:
+        seen.append(holders_by_group(ctx, groups))
+        recent = seen[-STABLE_POLLS:]
+        return (len(recent) == STABLE_POLLS and all(h == recent[0] for h in recent)
+                and all(len(holders) == 1 for holders in recent[0]))
+
+    wait_for(f"exactly one holder of the VIP of {names}", stable_single_holder,
              READY_TIMEOUT_S, interval_s=0.1,
              hint="read the keepalived logs under " + str(ctx.state.root / "hosts"))
