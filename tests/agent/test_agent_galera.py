@@ -6,18 +6,23 @@ clash with nothing. The agent reaches it over its Unix socket, which namespaces 
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import signal
+import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
 
 import pymysql
 import pytest
 
-from halab.agent.server import Agent
-from halab.render import HostPaths, render_host, write_host
+from halab.agent.server import Agent, make_handler
+from halab.render import HostPaths, Secrets, haproxy_command, render_host, write_host
 from halab.topology import apply_profile, parse_topology
 
 from .test_server import get_once
@@ -32,6 +37,7 @@ hosts:
 galera: {nodes: [db1]}
 """
 START_TIMEOUT_S = 60
+SECRETS = Secrets(db_password="db-password-123", stats_password="stats-password-456")
 
 
 def _binary(name: str) -> str:
@@ -172,3 +178,78 @@ def test_wrong_password_returns_503(galera_node, tmp_path):
 
     assert status == 503
     assert "Access denied" in body["reason"]
+
+
+LOOPBACK_DB_TIER = """
+name: loopdb
+subnet: 127.0.0.0/24
+hosts:
+  - {name: lb, role: lb-db, address: 127.0.0.13}
+  - {name: db1, role: db, address: 127.0.0.31}
+  - {name: db2, role: db, address: 127.0.0.32}
+galera: {nodes: [db1, db2]}
+balancers:
+  - {name: db, mode: tcp, hosts: [lb], port: 3306, backends: [db1, db2], backend_port: 3306,
+     check_port: 9200}
+app: {database_balancer: db}
+"""
+
+
+def _server_states(socket_path: Path) -> dict[str, str]:
+    """Return {server: status} of backend db_servers from `show stat` on the stats socket."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+        client.settimeout(2)
+        client.connect(str(socket_path))
+        client.sendall(b"show stat\n")
+        data = b""
+        while chunk := client.recv(65536):
+            data += chunk
+    rows = list(csv.reader(data.decode().lstrip("# ").splitlines()))
+    name, status = rows[0].index("svname"), rows[0].index("status")
+    return {row[name]: row[status] for row in rows[1:] if row and row[0] == "db_servers"}
+
+
+def test_haproxy_marks_only_synced_node_up(galera_node, tmp_path):
+    """HAProxy from the rendered db tier asks the agents: db1 (Synced) UP, db2 (no MariaDB) DOWN."""
+    _, node_paths = galera_node
+    topology = apply_profile(parse_topology(LOOPBACK_DB_TIER), "tuned")
+    paths = HostPaths.lab(tmp_path, "lb")
+    write_host(render_host(topology, "lb", paths, lab=True, secrets=SECRETS), paths)
+    paths.run_dir.mkdir(parents=True, exist_ok=True)
+    agents = [
+        ThreadingHTTPServer(
+            ("127.0.0.31", 9200), make_handler(Agent(node_paths.mariadb_socket, None, 1.0))
+        ),
+        ThreadingHTTPServer(
+            ("127.0.0.32", 9200), make_handler(Agent(tmp_path / "none.sock", None, 1.0))
+        ),
+    ]
+    for agent in agents:
+        threading.Thread(target=agent.serve_forever, daemon=True).start()
+    haproxy = subprocess.Popen(
+        haproxy_command(paths), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        states = _wait_for_states(paths.haproxy_socket, {"db1": "UP", "db2": "DOWN"})
+    finally:
+        haproxy.terminate()
+        haproxy.wait(timeout=10)
+        for agent in agents:
+            agent.shutdown()
+            agent.server_close()
+
+    assert states == {"db1": "UP", "db2": "DOWN", "BACKEND": "UP"}
+
+
+def _wait_for_states(socket_path: Path, expected: dict[str, str]) -> dict[str, str]:
+    deadline = time.monotonic() + 10
+    states: dict[str, str] = {}
+    while time.monotonic() < deadline:
+        try:
+            states = _server_states(socket_path)
+        except OSError:
+            states = {}
+        if all(states.get(name) == status for name, status in expected.items()):
+            return states
+        time.sleep(0.1)
+    return states
