@@ -5,9 +5,10 @@
 
 `tuned` has the fastest settings known to stay safe. The reason for each value is in
 `REASONS`, which the templates print as a comment next to the value in the rendered file.
-Measured failover times behind the VRRP choices (HAProxy killed on the MASTER, Keepalived
-2.2.7, one machine): check script with weight -10 and 1 s adverts 3.6-4.1 s; track_process
-with weight 0 and 0.1 s VRRPv3 adverts 0.21 s.
+The VRRP choices rest on failover times measured with Keepalived 2.2.7 on one machine, from
+killing HAProxy on the MASTER to the first successful request. A check script with weight -10
+and 1 s adverts took 3.6-4.1 s. Process tracking with weight 0 and 0.1 s VRRPv3 adverts took
+0.21 s.
 """
 
 from __future__ import annotations
