@@ -24,7 +24,17 @@ def read_lines(path) -> list[dict]:
 def test_command_stops_on_sigterm_and_keeps_records(http_server, tmp_path):
     out = tmp_path / "probe.jsonl"
     process = start_probe(
-        "--url", http_server, "--no-login", "--rate", "50", "--duration-s", "60", "--out", str(out)
+        "--url",
+        http_server,
+        "--no-login",
+        "--rate",
+        "50",
+        "--duration-s",
+        "60",
+        "--timeout-ms",
+        "2000",
+        "--out",
+        str(out),
     )
     time.sleep(1.5)
     process.send_signal(signal.SIGTERM)

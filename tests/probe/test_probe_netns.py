@@ -130,6 +130,7 @@ def test_probe_measures_outage_across_namespaces(namespaces, tmp_path):
         out,
         rate_per_s=50,
         duration_s=4,
+        timeout_ms=1000,
         path="/",
         python=sys.executable,
     )
@@ -161,7 +162,7 @@ def test_probe_measures_outage_across_namespaces(namespaces, tmp_path):
     # A request accepted just before the server died gets a reset; the rest are refused.
     assert "refused" in applied["failed_by_outcome"]
     assert set(applied["failed_by_outcome"]) <= {"refused", "reset"}
-    assert result["figures"]["served_by"]["nsweb"]["count"] > 100
+    assert set(result["figures"]["served_by"]) == {"nsweb"}
     first_request = min(e.start_ms for e in history.requests())
     # The probe started about 0.5 s after the run header; a clock mismatch would show here.
     assert 0 < first_request < 5000

@@ -24,7 +24,8 @@ def collect(client: ProbeClient, schedule: Schedule, stop=None) -> list[dict]:
     return sorted(records, key=lambda r: r["seq"])
 
 
-def anonymous(url: str, path: str = "/health", timeout_ms: float = 200.0) -> ProbeClient:
+# Tests that expect every reply use a long timeout, so a loaded CI machine cannot fail them.
+def anonymous(url: str, path: str = "/health", timeout_ms: float = 2000.0) -> ProbeClient:
     return ProbeClient(
         ClientSettings(url=url, login=False, anonymous_path=path, timeout_ms=timeout_ms)
     )
