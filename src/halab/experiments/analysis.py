@@ -200,7 +200,11 @@ def max_success_gap(
     inside = [t for t in times if start_ms <= t < end_ms]
     before = [t for t in times if t < start_ms]
     after = [t for t in times if t >= end_ms]
-    points = ([before[-1]] if before else []) + inside + ([after[0]] if after else [])
+    points = list(inside)
+    if before:
+        points.insert(0, before[-1])
+    if after:
+        points.append(after[0])
     if len(points) < 2:
         return None
     return max(b - a for a, b in zip(points, points[1:], strict=False))
@@ -398,9 +402,9 @@ def write_check(requests: Iterable[RequestEvent], database_tipos: Sequence[str])
     """Compare the write ledger of a run with the tipo values found in the database.
 
     A write is acknowledged when its request succeeded. `lost` lists acknowledged ids missing
-    from the database, `duplicated` the probe ids found more than once, and
-    `unacknowledged_present` the ids of writes that failed at the client but were stored
-    anyway (allowed: the client cannot tell a lost reply from a lost write).
+    from the database, and `duplicated` the probe ids found more than once.
+    `unacknowledged_present` lists writes that failed at the client but were stored anyway.
+    Those are allowed, because the client cannot tell a lost reply from a lost write.
     """
     requests = list(requests)
     acknowledged = {r.write_id for r in requests if r.op == "write" and r.ok and r.write_id}
@@ -549,10 +553,10 @@ def run_figures(history: History, database_tipos: DatabaseTipos | None = None) -
 
 
 def judge(figures: dict[str, Any], expectation: dict[str, Any]) -> Verdict:
-    """Check the figures against an expectation; each key with a non-None value is one check.
+    """Check the figures against an expectation, one check per key with a non-None value.
 
-    Downtime keys take the maximum over every fault and heal; failed-request keys count the
-    whole run; write keys need the database contents and are unknown without them.
+    Downtime keys take the maximum over every fault and heal, and failed-request keys count
+    the whole run. Write keys need the database contents and are unknown without them.
     :raise ValueError: on a key that is not in EXPECTATION_KEYS or EXPECTATION_ALIASES.
     """
     known = set(EXPECTATION_KEYS) | set(EXPECTATION_ALIASES)
@@ -611,7 +615,7 @@ def _measure(key: str, figures: dict[str, Any]) -> Any:
         return _max_downtime(figures["disruptions"])
     if key == "min_share_per_server":
         shares = [entry["share"] for entry in figures["served_by"].values()]
-        # One server alone says nothing about the others, which served nothing.
+        # With one server seen, the others served nothing, so the smallest share is 0.
         return min(shares) if len(shares) >= 2 else 0.0
     if writes is None:
         return None

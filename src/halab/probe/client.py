@@ -6,8 +6,8 @@ server shares, so one login works on any server. Each thread's session starts wi
 the login cookies and ignores any cookie a response sets, so the flash messages that writes
 add to the session cookie never pile up in it.
 
-Form fields, as the app defines them: `GET /login` has a hidden `csrf_token`; `POST /login`
-takes `csrf_token`, `email` and `password` and redirects to the cart; `POST` to the cart page
+Form fields, as the app defines them: `GET /login` has a hidden `csrf_token`. `POST /login`
+takes `csrf_token`, `email` and `password` and redirects to the cart. `POST` to the cart page
 takes `csrf_token`, `tipo`, `quantidade` and `local` and redirects back to it (303).
 """
 
@@ -35,7 +35,7 @@ USER_AGENT = "halab-probe"
 
 @dataclass(frozen=True)
 class ClientSettings:
-    """Where and how the probe sends its requests."""
+    """The target and options of the probe's requests."""
 
     url: str
     timeout_ms: float = 200.0
