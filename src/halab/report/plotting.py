@@ -22,11 +22,11 @@ SERVER_COLOURS = ["#0072B2", "#009E73", "#56B4E9", "#CC79A7", "#999933", "#33228
 # The palette's yellow is unreadable as small marks on white, so failures use darker colours.
 FAILURE_COLOURS = {
     "refused": "#D55E00",
-    "reset": "#CC79A7",
+    "reset": "#000000",
     "timeout": "#882255",
     "http_5xx": "#E69F00",
     "http_4xx": "#999933",
-    "error": "#000000",
+    "error": "#7F7F7F",
 }
 KEEPALIVED_COLOURS = {
     "MASTER": "#009E73",

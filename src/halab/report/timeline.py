@@ -93,8 +93,10 @@ def _scatter(ax: Axes, requests: list[RequestEvent], colour: str, label: str,
              marker: str = "o") -> None:
     xs = [r.start_ms / 1000.0 for r in requests]
     ys = [max(r.latency_ms, 0.1) for r in requests]
-    ax.scatter(xs, ys, s=6 if marker == "o" else 10, c=colour, marker=marker, label=label,
-               linewidths=0.8, alpha=0.8)
+    # Failures are fewer and matter more, so their crosses are larger and opaque.
+    size, alpha = (6, 0.8) if marker == "o" else (16, 1.0)
+    ax.scatter(xs, ys, s=size, c=colour, marker=marker, label=label, linewidths=0.9,
+               alpha=alpha)
 
 
 def _draw_bands(ax: Axes, rows: dict[str, list[Span]], colours: dict[str, str],
@@ -138,6 +140,7 @@ def _mark_faults(ax: Axes, faults: list[Span], label: bool) -> None:
             ax.annotate(f"fault: {span.label}", (start, 1.0), xycoords=("data", "axes fraction"),
                         xytext=(3, 3), textcoords="offset points", fontsize=8,
                         color=FAULT_SHADE, va="bottom")
+            # One line above the fault's label, so a heal soon after a fault stays readable.
             ax.annotate("heal", (end, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(3, 3), textcoords="offset points", fontsize=8,
+                        xytext=(3, 13), textcoords="offset points", fontsize=8,
                         color=HEAL_LINE, va="bottom")
