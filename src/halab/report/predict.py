@@ -17,7 +17,8 @@ a reader can check it:
   checks `fastinter` apart. A frozen or unreachable server adds the check timeout, which is
   `inter` when `timeout check` is unset (HAProxy 2.6).
 - Galera eviction of a node that stopped responding: at most evs.inactive_timeout plus one
-  evs.inactive_check_period. A clean stop leaves the cluster at once.
+  evs.inactive_check_period. It is often sooner, after evs.suspect_timeout, when every other
+  member suspects the node. A clean stop leaves the cluster at once.
 - Client downtime: the slowest layer that has to react before requests succeed again.
 
 A measured value above its prediction plus a tolerance is flagged as slower than predicted.
@@ -161,10 +162,13 @@ def galera_eviction(topology: Topology, action: str) -> Prediction | None:
         return None
     inactive = galera.evs_inactive_timeout_s * 1000.0
     period = galera.evs_inactive_check_period_s * 1000.0
+    suspect = galera.evs_suspect_timeout_s * 1000.0
+    # When every other member suspects the node, it goes sooner: after evs.suspect_timeout.
     return Prediction(
         "galera",
         inactive + period,
-        f"{inactive:g} ms evs.inactive_timeout + {period:g} ms check period",
+        f"{inactive:g} ms evs.inactive_timeout + {period:g} ms check period"
+        f" (often soon after the {suspect:g} ms evs.suspect_timeout)",
     )
 
 
