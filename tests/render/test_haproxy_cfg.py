@@ -32,6 +32,14 @@ def test_defaults_set_all_three_timeouts(render):
     assert "timeout connect 5s" in defaults
     assert "timeout client 50s" in defaults
     assert "timeout server 50s" in defaults
+    assert not any(line.startswith("timeout check") for line in defaults)
+
+
+def test_tuned_sets_check_timeout_above_health_query(render):
+    text = render("full", "tuned", "haproxy01")[CFG]
+
+    assert "timeout check 1500ms" in haproxy_sections(text)["defaults"]
+    assert "1 s database query" in comment_before(text, "timeout check")
 
 
 def test_stats_page_needs_login(render, secrets):

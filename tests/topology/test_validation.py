@@ -329,6 +329,15 @@ def test_two_masters_warn(full_document):
     assert "haproxy02 starts as MASTER with priority 100, below haproxy01's 101" in warnings[1]
 
 
+def test_fast_checks_without_check_timeout_warn(full_document):
+    full_document["balancers"][0]["check_inter_ms"] = 200
+
+    warnings = validate(Topology.model_validate(full_document))
+
+    assert len(warnings) == 1
+    assert "balancer web: checks every 200 ms without timeout_check_ms" in warnings[0]
+
+
 def test_two_galera_nodes_with_arbiter_pass():
     document = builtin_document("full-garbd")
 

@@ -35,6 +35,7 @@ class BalancerView:
     timeout_connect: str
     timeout_client: str
     timeout_server: str
+    timeout_check: str | None
     check_options: str
 
     def __getattr__(self, name: str) -> object:
@@ -125,10 +126,15 @@ def balancer_views(topology: Topology, host_name: str) -> list[BalancerView]:
                 timeout_connect=format_ms(balancer.timeout_connect_ms),
                 timeout_client=format_ms(balancer.timeout_client_s * 1000),
                 timeout_server=format_ms(balancer.timeout_server_s * 1000),
+                timeout_check=_optional_ms(balancer.timeout_check_ms),
                 check_options=_check_options(balancer),
             )
         )
     return views
+
+
+def _optional_ms(value_ms: int | None) -> str | None:
+    return format_ms(value_ms) if value_ms is not None else None
 
 
 def _check_options(balancer: Balancer) -> str:

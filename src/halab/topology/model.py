@@ -101,6 +101,8 @@ class Balancer(Strict):
     check_downinter_ms: int | None = Field(default=None, ge=10)
     check_fall: int = Field(default=3, ge=1)
     check_rise: int = Field(default=2, ge=1)
+    # The time one health check may take; None leaves HAProxy's default, the check interval.
+    timeout_check_ms: int | None = Field(default=None, ge=10)
     timeout_connect_ms: int = Field(default=5000, ge=1)
     timeout_client_s: float = Field(default=50.0, gt=0)
     timeout_server_s: float = Field(default=50.0, gt=0)

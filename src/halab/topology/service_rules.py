@@ -106,6 +106,12 @@ def _check_balancer_ports(balancer: Balancer, findings: Findings) -> None:
             f"balancer {balancer.name}: tcp mode needs check_port, the Galera agent's port"
             " (9200 by default); a plain TCP check keeps a non-Primary node in rotation"
         )
+    if balancer.timeout_check_ms is None and balancer.check_inter_ms < 1000:
+        findings.warnings.append(
+            f"balancer {balancer.name}: checks every {balancer.check_inter_ms} ms without"
+            " timeout_check_ms, so HAProxy gives each check only that interval and a slow"
+            " /health marks servers DOWN; set timeout_check_ms (e.g. 1500)"
+        )
     if balancer.mode == "tcp" and balancer.buffer_request:
         findings.errors.append(
             f"balancer {balancer.name}: buffer_request works in http mode only;"
