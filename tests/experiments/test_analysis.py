@@ -187,6 +187,10 @@ def test_layer_reactions_measured_from_fault():
         HaproxyEvent(
             t_ms=1900.0, host="haproxy02", backend="web", server="webserver01", state="DOWN"
         ),
+        HaproxyEvent(t_ms=5.0, host="haproxy02", backend="web", server="webserver01", state="UP"),
+        HaproxyEvent(
+            t_ms=2100.0, host="haproxy02", backend="web", server="webserver01", state="UP"
+        ),
         GaleraEvent(
             t_ms=5.0,
             host="mariadb01",
@@ -216,6 +220,7 @@ def test_layer_reactions_measured_from_fault():
         "first_failure": 0.0,
         "vrrp": 250.0,
         "haproxy_down": 900.0,
+        "haproxy_up": 1100.0,
         "galera": 600.0,
         "first_success": 300.0,
     }
@@ -515,3 +520,23 @@ def test_advert_priority_changes_step_function():
         ("198.18.0.11", 91),
         ("198.18.0.11", 101),
     ]
+
+
+def test_repeat_summary_over_runs():
+    runs = []
+    for gap_end in (1200, 1300, 1400):
+        events = traffic(3000, failing=[(1000, gap_end)]) + [fault(1000.0)]
+        runs.append(analysis.analyze_run(history_of(events), {"max_downtime_ms": 350}))
+    unrecovered = traffic(2000, failing=[(1000, 5000)]) + [fault(1000.0)]
+    runs.append(analysis.analyze_run(history_of(unrecovered), {"max_downtime_ms": 350}))
+
+    summary = analysis.repeat_summary(runs)
+
+    assert summary["runs"] == 4
+    assert summary["verdicts"] == {"pass": 2, "fail": 2}
+    assert summary["downtime_ms"]["n"] == 3
+    assert summary["downtime_ms"]["missing"] == 1
+    assert summary["downtime_ms"]["median"] == 320.0
+    assert summary["downtime_ms"]["max"] == 420.0
+    assert summary["first_success_ms"]["max"] == 400.0
+    assert summary["failed_reads"]["max"] == 51.0

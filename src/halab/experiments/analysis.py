@@ -21,9 +21,10 @@ Definitions, for each disruption (a fault applied, or healed):
   `unrecovered_ms` runs from the last success to the end of the run (its last event or the
   end of its last request).
 - A layer's reaction is the time from the disruption to that layer's first change in the
-  window: `first_failure`, `vrrp` (a VRRP instance entering a new state), `haproxy_down` (a
-  server marked DOWN), `galera` (a node status that differs from that node's previous one)
-  and `first_success` (the end of the outage, or the first success in the window).
+  window: `first_failure`, `vrrp` (a VRRP instance entering a new state), `haproxy_down` and
+  `haproxy_up` (a server marked DOWN, or UP), `galera` (a node status that differs from that
+  node's previous one) and `first_success` (the end of the outage, or the first success in the
+  window).
 """
 
 from __future__ import annotations
@@ -256,9 +257,8 @@ def layer_reactions(
     """Return ms from the disruption to each layer's first reaction in its window."""
     start, end = window.start_ms, window.end_ms
     vrrp_at = first_at_or_after((t.t_ms for t in vrrp_transitions(events)), start, end)
-    down_at = first_at_or_after(
-        (e.t_ms for e in events if isinstance(e, HaproxyEvent) and e.state == "DOWN"), start, end
-    )
+    down_at = first_at_or_after(_haproxy_times(events, "DOWN"), start, end)
+    up_at = first_at_or_after(_haproxy_times(events, "UP"), start, end)
     galera_at = first_at_or_after((e.t_ms for e in galera_changes(events)), start, end)
     if outage is not None:
         failure_at: float | None = outage.first_failure_ms
@@ -274,9 +274,14 @@ def layer_reactions(
         "first_failure": since(failure_at),
         "vrrp": since(vrrp_at),
         "haproxy_down": since(down_at),
+        "haproxy_up": since(up_at),
         "galera": since(galera_at),
         "first_success": since(success_at),
     }
+
+
+def _haproxy_times(events: Iterable[Event], state: str) -> list[float]:
+    return [e.t_ms for e in events if isinstance(e, HaproxyEvent) and e.state == state]
 
 
 # Per disruption
@@ -653,3 +658,38 @@ def analyze_run(
         log.exception("verdict of run %s failed", history.header.run_id)
         verdict = Verdict("unknown", error=repr(exc))
     return {"figures": figures, "verdict": asdict(verdict)}
+
+
+def repeat_summary(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Summarize the `analyze_run` results of repeated runs of one scenario and profile.
+
+    Per run it takes the largest downtime (None when a disruption never recovered), the failed
+    reads and writes, and the largest time to the first success after a fault. The verdicts
+    are counted by result.
+    """
+    downtimes, first_successes, failed_reads, failed_writes = [], [], [], []
+    for result in results:
+        figures = result.get("figures")
+        if figures is None:
+            continue
+        downtimes.append(_max_downtime(figures["disruptions"]))
+        failed_reads.append(figures["requests"]["failed_reads"])
+        failed_writes.append(figures["requests"]["failed_writes"])
+        first_successes.append(_max_first_success(figures["disruptions"]))
+    return {
+        "runs": len(results),
+        "verdicts": dict(Counter(r["verdict"]["result"] for r in results)),
+        "downtime_ms": summarize(None if d == "unrecovered" else d for d in downtimes),
+        "first_success_ms": summarize(first_successes),
+        "failed_reads": summarize(failed_reads),
+        "failed_writes": summarize(failed_writes),
+    }
+
+
+def _max_first_success(disruptions: list[dict[str, Any]]) -> float | None:
+    times = [
+        d["reactions_ms"]["first_success"]
+        for d in disruptions
+        if d["phase"] == "apply" and d["reactions_ms"]["first_success"] is not None
+    ]
+    return max(times) if times else None
