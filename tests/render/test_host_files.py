@@ -222,3 +222,10 @@ def test_real_arbiter_gets_garb_defaults(render):
     assert "gmcast.listen_addr=tcp://198.18.0.34:4567" in garb["GALERA_OPTIONS"]
     assert "evs.suspect_timeout=PT2S" in garb["GALERA_OPTIONS"]
     assert "gcache" not in garb["GALERA_OPTIONS"]
+
+
+def test_invalid_interface_rejected(tmp_path):
+    with pytest.raises(InvalidInput) as caught:
+        HostPaths.lab(tmp_path, "haproxy01", interface="eth0 dev lo")
+
+    assert "interface name 'eth0 dev lo' is invalid" in caught.value.message

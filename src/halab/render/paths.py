@@ -8,6 +8,7 @@ returned by `render_host` ("etc/haproxy/haproxy.cfg", ...) are written under.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,12 @@ class HostPaths:
     python_bin: Path = Path("/opt/halab/venv/bin/python")
 
     def __post_init__(self) -> None:
+        # Linux interface names have at most 15 characters; the name also goes into configs.
+        if not re.match(r"^[A-Za-z0-9_.-]{1,15}$", self.interface):
+            raise InvalidInput(
+                f"interface name {self.interface!r} is invalid",
+                hint="use at most 15 characters from letters, digits, '_', '.' and '-'",
+            )
         limits = (
             ("haproxy_socket", self.haproxy_socket, MAX_HAPROXY_SOCKET_CHARS),
             ("mariadb_socket", self.mariadb_socket, MAX_UNIX_SOCKET_CHARS),
