@@ -23,7 +23,7 @@ EXPECTED_PLOTS = {
 
 
 def recorded_sessions() -> list:
-    """Return each directory under fixtures/ that holds run directories (recorded sessions)."""
+    """Return each directory under fixtures/ that contains run directories (recorded sessions)."""
     found = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and any(p.glob("*/history.jsonl")))
     if not found:
         reason = "no recorded session under tests/report/fixtures/ yet"
@@ -68,7 +68,7 @@ def test_no_external_reference(written):
     assert "url(" not in html
 
 
-def test_downtime_value_shown(written, session_dir):
+def test_downtime_value_shown(written):
     _, html, _ = written
     seed = sections(html)["exp02-lb-failover--exp02--seed--r1"]
 
