@@ -25,6 +25,7 @@ from halab.experiments.scenario import Scenario
 from halab.experiments.steady import wait_steady
 from halab.lab.down import down
 from halab.lab.lab import Lab
+from halab.lab.state import lab_name_from_env
 from halab.lab.up import up
 
 log = logging.getLogger(__name__)
@@ -104,17 +105,19 @@ def run_session(runs: list[tuple[Scenario, str, str]], out_root: Path, repeat: i
 def _run_group(session: Session, topology: str, profile: str, scenarios: list[Scenario],
                repeat: int, lab_name: str | None, say: ProgressCallback) -> None:
     say(f"bringing up {topology} with profile {profile}")
-    result = up(topology, profile, lab_name=lab_name, web_port=0, stats_port=0)
+    name = lab_name_from_env(lab_name)
     try:
-        lab = Lab.attach(result.lab)
+        up(topology, profile, lab_name=name, web_port=0, stats_port=0)
+        lab = Lab.attach(name)
         for scenario in scenarios:
             for index in range(1, repeat + 1):
                 lab = _steady_or_restart(lab, topology, profile, say)
                 session.outcomes.append(
                     _one(session, lab, scenario, topology, profile, index, say))
     finally:
+        # Also after a failed or interrupted `up`: down removes whatever part of it exists.
         say(f"bringing down {topology}")
-        down(result.lab)
+        down(name)
 
 
 def _steady_or_restart(lab: Lab, topology: str, profile: str, say: ProgressCallback) -> Lab:
