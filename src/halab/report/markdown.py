@@ -71,7 +71,24 @@ def _across(session: SessionReport, image_dir: str) -> list[str]:
             for g in session.groups
         ],
     )
-    return lines
+    return lines + ["Runs:", ""] + table(
+        ["run", "verdict", "downtime", "failed requests", "predicted vs measured"],
+        [[r.run.name, r.run.verdict.get("result", "unknown"), _downtime_text(r),
+          "-" if r.failed_requests is None else r.failed_requests, _prediction_text(r)]
+         for r in session.runs],
+    )
+
+
+def _downtime_text(report: RunReport) -> str:
+    if report.run.figures is None:
+        return "-"
+    return fmt_ms(report.downtime_ms, "unrecovered")
+
+
+def _prediction_text(report: RunReport) -> str:
+    if report.slower:
+        return "**slower than predicted**"
+    return "within prediction" if report.comparisons else "no prediction"
 
 
 def _run(report: RunReport, image_dir: str) -> list[str]:
