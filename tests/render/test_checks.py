@@ -138,3 +138,12 @@ def test_lint_prints_warnings(tmp_path, capsys):
     output = capsys.readouterr().out
     assert "only 2 voting members" in output
     assert "valid, 1 warning(s)" in output
+
+
+def test_render_interface_option(tmp_path):
+    status = main(["render", "exp02", "--out", str(tmp_path), "--interface", "ens18"])
+
+    assert status == 0
+    conf = (tmp_path / "haproxy01" / "etc" / "keepalived" / "keepalived.conf").read_text()
+    assert "interface ens18" in conf
+    assert "198.18.0.100/24 dev ens18" in conf

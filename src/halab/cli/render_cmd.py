@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from halab.render import HostPaths, Secrets, check_tree, render_host, write_host
+from halab.render import Secrets, check_tree, render_tree
 from halab.topology import PROFILES, Topology, apply_profile, load_topology, validate
 
 log = logging.getLogger(__name__)
@@ -39,23 +39,27 @@ SECRETS_FILENAME = "secrets.json"
     help="Render lab files (paths under OUT/hosts/<host>/) instead of files for real hosts.",
 )
 @click.option(
+    "--interface",
+    default="eth0",
+    show_default=True,
+    help="Network interface that Keepalived sends adverts on and puts the VIP on.",
+)
+@click.option(
     "--check",
     is_flag=True,
     help="Validate each file with `haproxy -c` and `keepalived -t`; fail on warnings too.",
 )
-def render(topology: str, profile: str, out_dir: Path, lab: bool, check: bool) -> None:
+def render(
+    topology: str, profile: str, out_dir: Path, lab: bool, interface: str, check: bool
+) -> None:
     """Render every host's configuration files from TOPOLOGY (a built-in name or a YAML file)."""
     model = _load(topology, profile)
     out_dir.mkdir(parents=True, exist_ok=True)
     secrets = _secrets_for(out_dir)
 
-    total = 0
-    for host in model.hosts:
-        paths = HostPaths.lab(out_dir, host.name) if lab else HostPaths.real_host()
-        files = render_host(model, host.name, paths, lab=lab, secrets=secrets)
-        root = paths.root if lab else out_dir / host.name
-        total += len(write_host(files, paths, root=root))
-    console.print(f"wrote {total} files for {len(model.hosts)} hosts under {out_dir}")
+    tree = render_tree(model, out_dir, secrets, lab=lab, interface=interface)
+    total = sum(len(files) for files in tree.values())
+    console.print(f"wrote {total} files for {len(tree)} hosts under {out_dir}")
 
     if check:
         checked = check_tree(out_dir)

@@ -32,13 +32,24 @@ def write_host(files: dict[str, str], paths: HostPaths, root: Path | None = None
     return written
 
 
-def render_tree(topology: Topology, out_dir: Path, secrets: Secrets) -> dict[str, list[Path]]:
-    """Render every host's files for real hosts into `out_dir/<host>/`; return them per host."""
+def render_tree(
+    topology: Topology, out_dir: Path, secrets: Secrets, lab: bool = False, interface: str = "eth0"
+) -> dict[str, list[Path]]:
+    """Render every host's files under `out_dir`; return the written paths per host.
+
+    Files for real hosts go to `out_dir/<host>/etc/...` and name Debian's paths. Lab files go
+    to `out_dir/hosts/<host>/etc/...` and name paths under `out_dir`, as in a running lab.
+    """
     tree = {}
     for host in topology.hosts:
-        paths = HostPaths.real_host()
-        files = render_host(topology, host.name, paths, lab=False, secrets=secrets)
+        if lab:
+            paths = HostPaths.lab(out_dir, host.name, interface=interface)
+            root = paths.root
+        else:
+            paths = HostPaths.real_host(interface=interface)
+            root = Path(out_dir) / host.name
+        files = render_host(topology, host.name, paths, lab=lab, secrets=secrets)
         if files:
-            tree[host.name] = write_host(files, paths, root=Path(out_dir) / host.name)
+            tree[host.name] = write_host(files, paths, root=root)
             log.info("wrote %d files for host %s", len(files), host.name)
     return tree
