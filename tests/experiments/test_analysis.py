@@ -150,7 +150,21 @@ def test_request_in_flight_at_fault_counts():
 
     assert result.failed_reads == 5
     assert result.failed_by_outcome == {"timeout": 1, "refused": 4}
-    assert result.last_success_ms == 980.0
+    # Two outages: the in-flight timeout (980 to 1000) and the refusals (1000 to 1100).
+    assert result.last_success_ms == 1000.0
+    assert result.downtime_ms == 100.0
+
+
+def test_longest_outage_in_window_is_the_downtime():
+    # A short blip right after the fault, a success, then a long outage.
+    events = traffic(6000, failing=[(1020, 1040), (1200, 4000)]) + [fault(1000.0)]
+
+    result = only(analysis.analyze_disruptions(history_of(events)), "apply")
+
+    assert result.last_success_ms == 1180.0
+    assert result.first_success_ms == 4000.0
+    assert result.downtime_ms == 4000.0 - 1180.0
+    assert result.failed_reads == 1 + 140
 
 
 def test_spof_outage_ending_after_heal_belongs_to_fault():

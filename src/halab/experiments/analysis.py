@@ -12,11 +12,13 @@ Definitions, for each disruption (a fault applied, or healed):
   after the window's start, so a request in flight at the fault and failed by it counts. It
   must also start before the window's end, or before the end of an outage that began in the
   window.
-- The outage of a window starts at the last success started before the window's first failed
-  request and ends at the first success started after that failure. Its length is the
-  client-visible `downtime_ms`. With no failed request in the window, `downtime_ms` is 0, and
-  `max_success_gap_ms` (the longest span between consecutive successes in the window,
-  including the last one before it) still shows a stall that produced no error.
+- An outage is a run of failed requests with no success between them: it starts at the last
+  success before its first failure and ends at the first success after it. The outage of a
+  window is the longest one whose first failure lies in the window (an unrecovered one is the
+  longest), and its length is the client-visible `downtime_ms`. With no failed request in
+  the window, `downtime_ms` is 0. `max_success_gap_ms` (the longest span between consecutive
+  successes in the window, including the last one before it) shows a stall that produced no
+  error, or a degraded period where a few successes split the failures into short outages.
 - An outage with no success after it is unrecovered: `downtime_ms` is None and
   `unrecovered_ms` runs from the last success to the end of the run (its last event or the
   end of its last request).
@@ -29,6 +31,7 @@ Definitions, for each disruption (a fault applied, or healed):
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 from collections import Counter
@@ -171,26 +174,33 @@ def find_outage(
     end_ms: float,
     not_before_ms: float = float("-inf"),
 ) -> Outage | None:
-    """Return the outage whose first failure lies in [start_ms, end_ms), or None.
+    """Return the longest outage whose first failure lies in [start_ms, end_ms), or None.
 
-    Failures that started before `not_before_ms` belong to an earlier outage and are skipped.
-    `requests` must be sorted by `start_ms`.
+    Failures separated by a success are separate outages; an unrecovered one counts as the
+    longest. Failures that started before `not_before_ms` belong to an earlier window and
+    are skipped. `requests` must be sorted by `start_ms`.
     """
     failures = [
         r
         for r in requests
         if not r.ok and r.end_ms >= start_ms and not_before_ms <= r.start_ms < end_ms
     ]
-    if not failures:
+    successes = [r.start_ms for r in requests if r.ok]
+    outages: list[Outage] = []
+    for failure in failures:
+        if outages and (outages[-1].first_success_ms is None
+                        or failure.start_ms < outages[-1].first_success_ms):
+            continue
+        index = bisect.bisect_left(successes, failure.start_ms)
+        after = bisect.bisect_right(successes, failure.start_ms)
+        outages.append(Outage(
+            last_success_ms=successes[index - 1] if index > 0 else None,
+            first_failure_ms=failure.start_ms,
+            first_success_ms=successes[after] if after < len(successes) else None,
+        ))
+    if not outages:
         return None
-    first_failure = failures[0]
-    before = [r.start_ms for r in requests if r.ok and r.start_ms < first_failure.start_ms]
-    after = [r.start_ms for r in requests if r.ok and r.start_ms > first_failure.start_ms]
-    return Outage(
-        last_success_ms=max(before) if before else None,
-        first_failure_ms=first_failure.start_ms,
-        first_success_ms=min(after) if after else None,
-    )
+    return max(outages, key=lambda o: math.inf if o.downtime_ms is None else o.downtime_ms)
 
 
 def max_success_gap(
