@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 
 import pytest
@@ -37,7 +39,11 @@ def lab():
     require_root()
     down(LAB)
     web_port, stats_port = free_port(), free_port()
-    result = up("exp02", lab_name=LAB, web_port=web_port, stats_port=stats_port)
+    try:
+        result = up("exp02", lab_name=LAB, web_port=web_port, stats_port=stats_port)
+    except BaseException:
+        down(LAB)  # A failed up leaves its lab for inspection; the tests remove it.
+        raise
     yield Lab.attach(LAB), result
     down(LAB)
 
@@ -149,6 +155,28 @@ def test_second_haproxy_rejected(lab):
         lab_.start("haproxy01", "haproxy")
 
     assert procs.is_alive(pid)
+
+
+def test_status_flags_two_vip_holders(lab):
+    lab_ = lab[0]
+    lab_.run_in("haproxy02", ["ip", "addr", "add", "198.18.0.100/24", "dev", "eth0"])
+    try:
+        vip = collect(lab_).vips[0]
+    finally:
+        lab_.run_in("haproxy02", ["ip", "addr", "del", "198.18.0.100/24", "dev", "eth0"])
+
+    assert vip.holders == ["haproxy01", "haproxy02"]
+    assert vip.split_brain
+
+
+def test_status_command_prints_tables(lab):
+    result = subprocess.run([sys.executable, "-m", "halab", "status", "--lab", LAB],
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert "VI_WEB" in result.stdout
+    assert "webserver02" in result.stdout
+    assert "SPLIT BRAIN" not in result.stdout
 
 
 def test_link_down_and_up(lab):

@@ -27,7 +27,11 @@ DB_VIP = "198.18.0.101"
 def lab():
     require_root()
     down(LAB)
-    up("full", lab_name=LAB, web_port=0)
+    try:
+        up("full", lab_name=LAB, web_port=0)
+    except BaseException:
+        down(LAB)  # A failed up leaves its lab for inspection; the tests remove it.
+        raise
     yield Lab.attach(LAB)
     down(LAB)
 

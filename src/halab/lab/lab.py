@@ -32,9 +32,15 @@ class Lab:
     def attach(cls, lab_name: str | None = None) -> Lab:
         """Return the running lab `lab_name`; raise LabStateError if it is not up."""
         state = LabState.for_lab(lab_name)
-        if not state.exists() or not supervisor_alive(state):
+        if not state.exists():
             raise LabStateError(f"lab {state.name} is not up",
                                 hint=f"run `halab up --lab {state.name}` first")
+        if not supervisor_alive(state):
+            raise LabStateError(
+                f"lab {state.name} is not running: its supervisor is gone (crashed or killed)",
+                hint=f"run `halab down --lab {state.name}` to remove what is left, then "
+                f"`halab up --lab {state.name}`",
+            )
         topology = Topology.model_validate(read_json(state.topology_file, None))
         return cls(LabContext(state=state, topology=topology, client=SupervisorClient(state)))
 

@@ -18,6 +18,9 @@ once instead of lingering as zombies under PID 1. Each child runs in a session o
 pid is its process group id), and its stdout and stderr go line by line to
 hosts/<host>/log/<service>.log, each line prefixed with time.monotonic() in seconds. All network
 namespaces share CLOCK_MONOTONIC, so every daemon's log and the events file share one clock.
+
+NOTE: the daemons' stdout and stderr are pipes read by the supervisor, so if the supervisor is
+killed, each daemon dies of SIGPIPE at its next line of output. `halab down` cleans up either way.
 """
 
 from __future__ import annotations

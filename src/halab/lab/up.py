@@ -2,10 +2,10 @@
 
 The checks come first, before anything is created: root, Linux, the topology, the binaries,
 and no lab of the same name. Then, in order: the network, each host's rendered files and the
-lab's secrets, the supervisor, Keepalived (its master-down timer runs during the next steps),
-the Galera cluster and its users, the health agents and the arbiter, the database tier's
-HAProxy and VIP, the app, the web tier's HAProxy and VIP, and the loopback forwarder. Each step
-waits until its daemons are ready. When a step fails, what was created stays in place and
+lab's secrets, the supervisor, the first database node with the users, the database tier's
+HAProxy and Keepalived (its VRRP election runs while the other nodes and the arbiter join),
+the app, the web tier's HAProxy and Keepalived, and the loopback forwarder. Each step waits
+until its daemons are ready. When a step fails, what was created stays in place and
 recorded for inspection, and `halab down` removes it.
 """
 
@@ -108,41 +108,71 @@ def render_files(ctx: LabContext) -> None:
             write_private(paths.secret_key_file, key + "\n")
 
 
-def start_database(ctx: LabContext) -> None:
-    galera.bring_up(ctx)
+def start_first_database(ctx: LabContext) -> None:
+    """Bootstrap the first node and create the users, which joiners receive by state transfer."""
+    galera.bootstrap_first(ctx)
     galera.create_users(ctx)
+    if ctx.topology.galera:
+        agent.bring_up(ctx, galera.db_nodes(ctx)[:1])
 
 
-def start_agents(ctx: LabContext) -> None:
-    if ctx.topology.galera and ctx.topology.galera.nodes:
-        agent.bring_up(ctx)
+def start_other_databases(ctx: LabContext) -> None:
+    galera.join_others(ctx)
+    agent.bring_up(ctx, galera.db_nodes(ctx)[1:])
     garbd.bring_up(ctx)
+
+
+def start_balancers(ctx: LabContext, mode: str) -> None:
+    """Start HAProxy, then Keepalived, on the balancers of `mode` (tcp or http).
+
+    Keepalived starts after HAProxy so that its tracking finds HAProxy running from the first
+    check. Started the other way round, a backup whose check passes first outranks the master
+    for a moment and takes the VIP.
+    """
+    haproxy.bring_up(ctx, haproxy.balancer_hosts(ctx, mode))
+    keepalived.start_members(ctx, keepalived.groups_of_mode(ctx, mode))
+
+
+def database_steps(ctx: LabContext) -> list[tuple[str, Callable[[], object]]]:
+    """Return the database tier's steps; its VIP election runs while the other nodes join."""
+    topology = ctx.topology
+    steps: list[tuple[str, Callable[[], object]]] = []
+    if topology.hosts_with_role(Role.DB):
+        steps.append(("database, first node and users", lambda: start_first_database(ctx)))
+    if haproxy.balancer_hosts(ctx, "tcp"):
+        steps.append(("HAProxy and Keepalived, database tier",
+                      lambda: start_balancers(ctx, "tcp")))
+    if len(galera.db_nodes(ctx)) > 1 or (topology.galera and topology.galera.arbiter):
+        steps.append(("database, other nodes and arbiter", lambda: start_other_databases(ctx)))
+    groups = keepalived.groups_of_mode(ctx, "tcp")
+    if groups:
+        steps.append(("VIP, database tier", lambda: keepalived.wait_vips(ctx, groups)))
+    return steps
+
+
+def web_steps(ctx: LabContext) -> list[tuple[str, Callable[[], object]]]:
+    steps: list[tuple[str, Callable[[], object]]] = []
+    if ctx.topology.hosts_with_role(Role.WEB):
+        steps.append(("app", lambda: app.bring_up(ctx)))
+    if haproxy.balancer_hosts(ctx, "http"):
+        steps.append(("HAProxy and Keepalived, web tier", lambda: start_balancers(ctx, "http")))
+    groups = keepalived.groups_of_mode(ctx, "http")
+    if groups:
+        steps.append(("VIP, web tier", lambda: keepalived.wait_vips(ctx, groups)))
+    return steps
 
 
 def plan(ctx: LabContext, web_port: int, stats_port: int,
          result: UpResult) -> list[tuple[str, Callable[[], object]]]:
-    topology = ctx.topology
+    """Return every step of `up` in order, as (title, action)."""
     steps: list[tuple[str, Callable[[], object]]] = [
         ("network namespaces and bridge", lambda: create_network(ctx)),
         ("configuration files and secrets", lambda: render_files(ctx)),
         ("supervisor", lambda: spawn_supervisor(ctx.state)),
     ]
-    if topology.vrrp_groups:
-        steps.append(("Keepalived", lambda: keepalived.start_all(ctx)))
-    if topology.hosts_with_role(Role.DB):
-        steps.append(("database", lambda: start_database(ctx)))
-    if topology.galera:
-        steps.append(("Galera agents and arbiter", lambda: start_agents(ctx)))
     # The app reaches the database through the database tier's VIP, so that tier comes first.
-    for mode, tier in (("tcp", "database tier"), ("http", "web tier")):
-        if mode == "http" and topology.hosts_with_role(Role.WEB):
-            steps.append(("app", lambda: app.bring_up(ctx)))
-        hosts = haproxy.balancer_hosts(ctx, mode)
-        if hosts:
-            steps.append((f"HAProxy, {tier}", lambda h=hosts: haproxy.bring_up(ctx, h)))
-        groups = keepalived.groups_of_mode(ctx, mode)
-        if groups:
-            steps.append((f"VIP, {tier}", lambda g=groups: keepalived.wait_vips(ctx, g)))
+    steps += database_steps(ctx)
+    steps += web_steps(ctx)
     steps.append(("loopback ports", lambda: result.published.update(
         forwarder.bring_up(ctx, web_port, stats_port))))
     return steps

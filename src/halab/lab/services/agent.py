@@ -44,8 +44,8 @@ def responds(ctx: LabContext, host: str) -> bool:
     return result.stdout.strip() in ("200", "503")
 
 
-def bring_up(ctx: LabContext) -> None:
-    hosts = galera.db_nodes(ctx)
+def bring_up(ctx: LabContext, hosts: list[str]) -> None:
+    """Start the health agent on each of `hosts` and wait until each one responds."""
     for host in hosts:
         argv = [sys.executable, "-m", "halab.agent",
                 "--listen", f"{ctx.address(host)}:{agent_port(ctx)}",

@@ -66,15 +66,9 @@ def holders_by_group(ctx: LabContext, groups: list[VrrpGroup]) -> list[list[str]
             for group in groups]
 
 
-def start_all(ctx: LabContext) -> None:
-    """Start Keepalived on every VRRP member without waiting for the VIPs.
-
-    Started before HAProxy, every member finds its tracked HAProxy missing and loses the same
-    weight, so the highest priority still wins. With weight 0, all members stay in FAULT until
-    HAProxy starts. The master-down timer (3 adverts plus skew, about 3.6 s
-    with 1 s adverts) runs meanwhile, while the database and the app start.
-    """
-    for host in member_hosts(ctx):
+def start_members(ctx: LabContext, groups: list[VrrpGroup]) -> None:
+    """Start Keepalived on every member of `groups` without waiting for the VIPs."""
+    for host in member_hosts(ctx, groups):
         fifo = fifo_path(ctx, host)
         fifo.parent.mkdir(parents=True, exist_ok=True)
         ctx.client.request("watch_fifo", host=host, path=str(fifo))
