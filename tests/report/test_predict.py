@@ -75,7 +75,7 @@ def test_backup_host_fault_moves_no_vip(seed_exp02):
 
 @pytest.mark.parametrize(
     ("action", "expected_ms"),
-    [("kill", 2000 + 2 * 2000), ("freeze", 2000 + 2 * 2000 + 2000)],
+    [("kill", 2000 + 2 * 2000), ("freeze", 2000 + 2 * 2000 + 3 * 2000)],
 )
 def test_seed_web_fault_haproxy_detection(seed_exp02, action, expected_ms):
     layers = by_layer(predict.predict(seed_exp02, fault("webserver01", action, "app"), "apply"))
@@ -87,6 +87,15 @@ def test_tuned_haproxy_uses_fastinter(tuned_exp02):
     layers = by_layer(predict.predict(tuned_exp02, fault("webserver01", "kill", "app"), "apply"))
 
     assert layers["haproxy_down"].worst_ms == 200 + 1 * 100
+
+
+def test_frozen_server_waits_check_timeout(tuned_exp02):
+    balancer = tuned_exp02.balancers[0].model_copy(update={"timeout_check_ms": 1500})
+
+    prediction = predict.haproxy_down(balancer, "freeze")
+
+    # inter, one fastinter, and two checks that each time out after 1.5 s.
+    assert prediction.worst_ms == 200 + 100 + 2 * 1500
 
 
 def test_galera_kill_predicts_eviction():

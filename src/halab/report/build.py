@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from halab.experiments.analysis import summarize
+from halab.experiments.analysis import repeat_summary, summarize
 
 from .across import downtime_png
 from .measure import Breakdown, Comparison, breakdowns, compare_run, slower_than_predicted
@@ -60,15 +60,18 @@ class RunReport:
 
 @dataclass
 class GroupRow:
-    """Repeats of one scenario on one topology under one profile."""
+    """Repeats of one scenario on one topology under one profile.
+
+    `repeats` is `analysis.repeat_summary` of the runs. `downtime` is computed here, because
+    that summary counts a run without faults as missing, where the report shows 0.
+    """
 
     scenario: str
     topology: str
     profile: str
     runs: int
-    verdicts: dict[str, int]
+    repeats: dict[str, Any]
     downtime: dict[str, Any]
-    failed_requests: dict[str, Any]
     slower: int
 
 
@@ -136,19 +139,15 @@ def group_rows(runs: list[RunReport]) -> list[GroupRow]:
         groups.setdefault(key, []).append(report)
     rows = []
     for (scenario, topology, profile), members in sorted(groups.items()):
-        verdicts: dict[str, int] = {}
-        for member in members:
-            result = member.run.verdict.get("result", "unknown")
-            verdicts[result] = verdicts.get(result, 0) + 1
+        results = [{"figures": m.run.figures, "verdict": m.run.verdict} for m in members]
         rows.append(
             GroupRow(
                 scenario=scenario,
                 topology=topology,
                 profile=profile,
                 runs=len(members),
-                verdicts=verdicts,
+                repeats=repeat_summary(results),
                 downtime=summarize(_downtimes(members)),
-                failed_requests=summarize(m.failed_requests for m in members),
                 slower=sum(1 for m in members if m.slower),
             )
         )

@@ -8,6 +8,7 @@ from .build import Plot, RunReport, SessionReport
 from .views import (
     LAYER_NAMES,
     TOLERANCE_TEXT,
+    fmt_count,
     fmt_ms,
     fmt_value,
     profiles_of,
@@ -62,12 +63,12 @@ def _across(session: SessionReport, image_dir: str) -> list[str]:
         lines += _image(plot, image_dir)
     lines += ["Repeats:", ""] + table(
         ["scenario", "topology", "profile", "runs", "verdicts", "downtime median", "p95", "max",
-         "unrecovered", "slower than predicted"],
+         "unrecovered", "failed reads median", "slower than predicted"],
         [
             [g.scenario, g.topology, g.profile, g.runs,
-             ", ".join(f"{k} {v}" for k, v in sorted(g.verdicts.items())),
+             ", ".join(f"{k} {v}" for k, v in sorted(g.repeats["verdicts"].items())),
              fmt_ms(g.downtime["median"]), fmt_ms(g.downtime["p95"]), fmt_ms(g.downtime["max"]),
-             g.downtime["missing"], g.slower]
+             g.downtime["missing"], fmt_count(g.repeats["failed_reads"]["median"]), g.slower]
             for g in session.groups
         ],
     )

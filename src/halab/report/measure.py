@@ -149,6 +149,7 @@ MILESTONES = (
     ("detection", "detection"),
     ("vrrp", "VRRP: new MASTER"),
     ("haproxy_down", "HAProxy: server DOWN"),
+    ("haproxy_up", "HAProxy: server UP"),
     ("galera", "Galera: node evicted"),
     ("downtime", "first success (downtime end)"),
 )

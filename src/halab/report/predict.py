@@ -14,8 +14,10 @@ a reader can check it:
   back the VIP when its own master-down timer expires (after the tracking rise, plus
   preempt_delay).
 - HAProxy DOWN: the next check comes at most `inter` after the fault, then `fall - 1` more
-  checks `fastinter` apart. A frozen or unreachable server adds the check timeout, which is
-  `inter` when `timeout check` is unset (HAProxy 2.6).
+  checks `fastinter` apart. Against a frozen or unreachable server each of the `fall` checks
+  also waits out the check timeout, which is `inter` when `timeout check` is unset
+  (HAProxy 2.6). NOTE: that the next check is scheduled only after a timed-out one ends is
+  read from HAProxy's behaviour, not measured here.
 - Galera eviction of a node that stopped responding: at most evs.inactive_timeout plus one
   evs.inactive_check_period. It is often sooner, after evs.suspect_timeout, when every other
   member suspects the node. A clean stop leaves the cluster at once.
@@ -151,8 +153,10 @@ def haproxy_down(balancer: Balancer, action: str) -> Prediction:
     total = inter + (fall - 1) * fast
     formula = f"{inter} ms inter + {fall - 1} x {fast} ms fastinter"
     if action in SILENT_ACTIONS:
-        total += inter
-        formula += f" + {inter} ms check timeout"
+        # Every failing check waits out its timeout before the next one is scheduled.
+        timeout = balancer.timeout_check_ms or inter
+        total += fall * timeout
+        formula += f" + {fall} x {timeout} ms check timeout"
     return Prediction("haproxy_down", total, formula)
 
 
