@@ -16,8 +16,8 @@ a reader can check it:
 - HAProxy DOWN: the next check comes at most `inter` after the fault, then `fall - 1` more
   checks `fastinter` apart. Against a frozen or unreachable server each of the `fall` checks
   also waits out the check timeout, which is `inter` when `timeout check` is unset
-  (HAProxy 2.6). NOTE: that the next check is scheduled only after a timed-out one ends is
-  read from HAProxy's behaviour, not measured here.
+  (HAProxy 2.6). NOTE: this assumes HAProxy schedules the next check only after a timed-out
+  one ends, which no halab test has measured.
 - Galera eviction of a node that stopped responding: at most evs.inactive_timeout plus one
   evs.inactive_check_period. It is often sooner, after evs.suspect_timeout, when every other
   member suspects the node. A clean stop leaves the cluster at once.
