@@ -210,7 +210,7 @@ def _server_states(socket_path: Path) -> dict[str, str]:
 
 
 def test_haproxy_marks_only_synced_node_up(galera_node, tmp_path):
-    """HAProxy from the rendered db tier checks the agents: db1 (Synced) UP, db2 (no MariaDB) DOWN."""
+    """HAProxy checks the agents: db1 (Synced) is UP, db2 (no MariaDB) is DOWN."""
     _, node_paths = galera_node
     topology = apply_profile(parse_topology(LOOPBACK_DB_TIER), "tuned")
     paths = HostPaths.lab(tmp_path, "lb")
