@@ -9,7 +9,9 @@ import pytest
 from halab.app import create_app
 from halab.app.config import (
     DEFAULT_APP_THREADS,
+    DEFAULT_APP_TIMEOUT_S,
     app_threads,
+    app_timeout_s,
     database_url_from_env,
     engine_options,
     secret_key_from_env,
@@ -150,3 +152,14 @@ def test_pool_sized_to_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     options = engine_options(MYSQL_URL, {})
 
     assert options["pool_size"] == 24
+
+
+def test_app_timeout_default_and_env() -> None:
+    assert app_timeout_s({}) == DEFAULT_APP_TIMEOUT_S
+    assert app_timeout_s({"HALAB_APP_TIMEOUT_S": "45"}) == 45
+
+
+@pytest.mark.parametrize("raw", ["0", "1.5", "x", "9999"])
+def test_invalid_app_timeout_rejected(raw: str) -> None:
+    with pytest.raises(InvalidInput, match="HALAB_APP_TIMEOUT_S"):
+        app_timeout_s({"HALAB_APP_TIMEOUT_S": raw})

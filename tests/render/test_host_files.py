@@ -111,6 +111,7 @@ def test_app_env_points_at_db_vip_in_full(render, secrets, state_root):
         f"mysql+pymysql://carrinho_app:{secrets.db_password}@198.18.0.101:3306/carrinho"
     )
     assert env["HALAB_SERVER_NAME"] == "webserver02"
+    assert env["HALAB_APP_TIMEOUT_S"] == "30"
     key_file = state_root.absolute() / "hosts" / "webserver02" / "etc" / "halab" / "secret_key"
     assert env["SECRET_KEY_FILE"] == str(key_file)
 

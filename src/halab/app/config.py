@@ -43,6 +43,8 @@ DEFAULT_DB_POOL_TIMEOUT_S = 5
 # blocks until a dead member is evicted) holds its thread, so a few threads fill up within a
 # second at 50 requests/s and queue every later request behind them; 16 keep reads flowing.
 DEFAULT_APP_THREADS = 16
+# A request is a few short queries; 30 s only catches a worker that is stuck for good.
+DEFAULT_APP_TIMEOUT_S = 30
 DEFAULT_HEALTH_TIMEOUT_S = 1.0
 
 
@@ -126,6 +128,17 @@ def app_threads(env: Mapping[str, str]) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 256:
         raise InvalidInput(f"HALAB_APP_THREADS={raw!r} is invalid",
                            hint="set HALAB_APP_THREADS to a whole number from 1 to 256")
+    return int(raw)
+
+
+def app_timeout_s(env: Mapping[str, str]) -> int:
+    """Return gunicorn's worker timeout from HALAB_APP_TIMEOUT_S (default 30 s)."""
+    raw = env.get("HALAB_APP_TIMEOUT_S", "").strip()
+    if not raw:
+        return DEFAULT_APP_TIMEOUT_S
+    if not raw.isdigit() or not 1 <= int(raw) <= 3600:
+        raise InvalidInput(f"HALAB_APP_TIMEOUT_S={raw!r} is invalid",
+                           hint="set HALAB_APP_TIMEOUT_S to whole seconds from 1 to 3600")
     return int(raw)
 
 

@@ -6,14 +6,14 @@ slow database; the database driver's own timeouts (see `config`) bound that wait
 
 import os
 
-from halab.app.config import app_threads
+from halab.app.config import app_threads, app_timeout_s
 
 bind = "127.0.0.1:8000"
 workers = 2
 worker_class = "gthread"
 threads = app_threads(os.environ)
-# A request is a few short queries; 30 s only catches a worker that is stuck for good.
-timeout = 30
+# The topology's worker timeout, rendered into the app's environment file.
+timeout = app_timeout_s(os.environ)
 graceful_timeout = 5
 keepalive = 2
 # Access log to stdout only when asked, because the probe sends many requests.

@@ -68,8 +68,10 @@ class GaleraWatcher:
             key = status_key(status)
             if key != previous:
                 size, cluster, local = key
+                # Stamped when the answer arrived: the status held at some moment of the
+                # query, and the later bound never places a change before its cause.
                 self.history.append(GaleraEvent(
-                    t_ms=self.history.ms_from_monotonic(started), host=host,
+                    t_ms=self.history.ms_from_monotonic(time.monotonic()), host=host,
                     cluster_size=size, cluster_status=cluster, local_state=local))
                 previous = key
             self._stop.wait(max(0.0, self.interval_s - (time.monotonic() - started)))

@@ -142,9 +142,8 @@ class App(Strict):
 
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=2, ge=1, le=64)
-    # NOTE: `halab app serve` does not read this value; its gunicorn settings fix 30 s, so a
-    # different value here only changes the timeout validation.
-    worker_timeout_s: float = Field(default=30.0, gt=0)
+    # gunicorn's worker timeout, passed to the app as HALAB_APP_TIMEOUT_S in whole seconds.
+    worker_timeout_s: float = Field(default=30.0, ge=1, le=3600)
     database_name: str = Field(default="carrinho", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
     database_user: str = Field(default="carrinho_app", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
     # The balancer whose address the app connects to; None connects to the first db host.
