@@ -76,14 +76,17 @@ def load_records(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
     :raise InvalidInput: when the first line is not a probe header or a line is not JSON.
     """
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if not lines:
+    objects = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            objects.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"{path}: line {number} is not valid JSON ({exc.msg})") from exc
+    if not objects:
         raise InvalidInput(f"{path}: empty probe output",
                            hint="expected a file written by `python -m halab.probe --out FILE`")
-    try:
-        objects = [json.loads(line) for line in lines]
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path}: line {exc.lineno} is not valid JSON ({exc.msg})") from exc
     header = objects[0]
     if header.get("kind") != "probe_header":
         raise InvalidInput(f"{path}: first line has kind {header.get('kind')!r}, "

@@ -8,10 +8,12 @@ Every lab a benchmark brings up uses the `--lab` name and is brought down before
 from __future__ import annotations
 
 import logging
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from halab.bench.accuracy import DEFAULT_RATES_PER_S as ACCURACY_RATES
 from halab.bench.accuracy import bench_accuracy
@@ -45,8 +47,28 @@ def progress(message: str) -> None:
     click.echo(f"bench: {message}", err=True)
 
 
+def invocation() -> str:
+    """Rebuild the running `halab bench ...` command from the options given on its command
+    line, so that it also holds when `main()` was called with an argument list."""
+    ctx = click.get_current_context()
+    args: list[str] = []
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or param.name is None:
+            continue
+        if ctx.get_parameter_source(param.name) != ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params[param.name]
+        if param.is_flag:
+            args.append(param.opts[0] if value else param.secondary_opts[0])
+            continue
+        for item in value if param.multiple else [value]:
+            args += [param.opts[0], f"{item:g}" if isinstance(item, float) else str(item)]
+    return shlex.join([*ctx.command_path.split(), *args])
+
+
 def emit(result: BenchResult, out_dir: Path) -> None:
-    """Print the result's Markdown and write its files."""
+    """Print the result's Markdown and write its files, with the command that made them."""
+    result.command = invocation()
     json_path, md_path = write_result(result, out_dir)
     click.echo(markdown(result))
     click.echo(f"written: {json_path} and {md_path}", err=True)
