@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 from dataclasses import dataclass, field
@@ -69,11 +68,8 @@ def vip_status(lab: Lab) -> list[VipStatus]:
 
 
 def haproxy_servers(lab: Lab, host: str) -> list[tuple[str, str, str]]:
-    """Return (proxy, server, status) for every backend server HAProxy on `host` checks."""
-    text = haproxy.admin_command(lab.ctx, host, "show stat")
-    rows = csv.DictReader(text.lstrip("# ").splitlines())
-    return [(row["pxname"], row["svname"], row["status"]) for row in rows
-            if row["svname"] not in ("FRONTEND", "BACKEND")]
+    """Return (backend, server, status) for every server HAProxy on `host` checks."""
+    return haproxy.server_states(lab.ctx, host)
 
 
 def galera_view(lab: Lab, host: str) -> dict[str, str]:

@@ -147,6 +147,12 @@ def database_steps(ctx: LabContext) -> list[tuple[str, Callable[[], object]]]:
     groups = keepalived.groups_of_mode(ctx, "tcp")
     if groups:
         steps.append(("VIP, database tier", lambda: keepalived.wait_vips(ctx, groups)))
+    hosts = haproxy.balancer_hosts(ctx, "tcp")
+    if hosts:
+        # The Galera agent fails a donor's checks during a state transfer, so HAProxy may have
+        # marked the first node DOWN while the others joined.
+        steps.append(("database tier servers UP",
+                      lambda: haproxy.wait_servers_up(ctx, hosts)))
     return steps
 
 

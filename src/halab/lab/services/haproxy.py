@@ -7,6 +7,7 @@ if it names a live haproxy, the start is rejected.
 
 from __future__ import annotations
 
+import csv
 import logging
 import socket
 from pathlib import Path
@@ -20,6 +21,8 @@ from halab.render.context import haproxy_command
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT_S = 10.0
+# A server marked DOWN needs `rise` good checks `inter` apart; the seed profile's 2 x 2 s fits.
+SERVERS_UP_TIMEOUT_S = 30.0
 
 
 def balancer_hosts(ctx: LabContext, mode: str | None = None) -> list[str]:
@@ -59,6 +62,31 @@ def admin_command(ctx: LabContext, host: str, command: str, timeout_s: float = 2
         while chunk := sock.recv(65536):
             chunks.append(chunk)
     return b"".join(chunks).decode(errors="replace")
+
+
+def server_states(ctx: LabContext, host: str) -> list[tuple[str, str, str]]:
+    """Return (backend, server, status) for every server HAProxy on `host` checks."""
+    text = admin_command(ctx, host, "show stat")
+    rows = csv.DictReader(text.lstrip("# ").splitlines())
+    return [(row["pxname"], row["svname"], row["status"]) for row in rows
+            if row["svname"] not in ("FRONTEND", "BACKEND")]
+
+
+def some_server_up(ctx: LabContext, host: str) -> bool:
+    """Tell whether every backend of HAProxy on `host` has at least one server UP."""
+    up_by_backend: dict[str, bool] = {}
+    for backend, _server, status in server_states(ctx, host):
+        up_by_backend[backend] = up_by_backend.get(backend, False) or status.startswith("UP")
+    return bool(up_by_backend) and all(up_by_backend.values())
+
+
+def wait_servers_up(ctx: LabContext, hosts: list[str]) -> None:
+    """Wait until HAProxy on each of `hosts` has a server UP in every backend."""
+    for host in hosts:
+        wait_for(f"HAProxy on {host} to mark a server UP in each backend",
+                 lambda h=host: some_server_up(ctx, h), SERVERS_UP_TIMEOUT_S, interval_s=0.2,
+                 hint=f"run `halab status --lab {ctx.state.name}` and read the logs of the "
+                 "backend servers")
 
 
 def define(ctx: LabContext, host: str) -> None:
