@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.lab
 
 LAB = "texp02"
 VIP_URL = "http://198.18.0.100"
+ROOT_NONLOCAL_BIND = Path("/proc/sys/net/ipv4/ip_nonlocal_bind")  # read in this namespace
 
 
 def free_port() -> int:
@@ -39,12 +41,13 @@ def lab():
     require_root()
     down(LAB)
     web_port, stats_port = free_port(), free_port()
+    nonlocal_bind_before = ROOT_NONLOCAL_BIND.read_text()
     try:
         result = up("exp02", lab_name=LAB, web_port=web_port, stats_port=stats_port)
     except BaseException:
         down(LAB)  # A failed up leaves its lab for inspection; the tests remove it.
         raise
-    yield Lab.attach(LAB), result
+    yield Lab.attach(LAB), result, nonlocal_bind_before
     down(LAB)
 
 
@@ -177,6 +180,33 @@ def test_status_command_prints_tables(lab):
     assert "VI_WEB" in result.stdout
     assert "webserver02" in result.stdout
     assert "SPLIT BRAIN" not in result.stdout
+
+
+def test_exec_runs_in_host_namespace(lab):
+    result = subprocess.run([sys.executable, "-m", "halab", "exec", "client", "--lab", LAB, "--",
+                             "ip", "-o", "-4", "addr", "show", "dev", "eth0"],
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert "198.18.0.10/24" in result.stdout
+
+
+def test_logs_show_haproxy_requests(lab):
+    served_by(lab[0], f"{VIP_URL}/health", 1)
+
+    result = subprocess.run([sys.executable, "-m", "halab", "logs", "haproxy01", "haproxy",
+                             "--lab", LAB], capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert "GET /health" in result.stdout
+
+
+def test_machine_sysctl_untouched(lab):
+    # Each namespace whose HAProxy binds the VIP has its own ip_nonlocal_bind.
+    inside = lab[0].run_in("haproxy02", ["sysctl", "-n", "net.ipv4.ip_nonlocal_bind"]).stdout
+
+    assert inside.strip() == "1"
+    assert ROOT_NONLOCAL_BIND.read_text() == lab[2]
 
 
 def test_link_down_and_up(lab):

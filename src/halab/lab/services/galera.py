@@ -39,12 +39,21 @@ def config_file(ctx: LabContext, host: str) -> Path:
     return ctx.host_paths(host).mariadb_config
 
 
+def tmp_dir(ctx: LabContext, host: str) -> Path:
+    """Return the host's private temporary directory for mariadbd and mariadb-install-db.
+
+    The shared /tmp is avoided: a bootstrap run there failed once with "Could not remove
+    temporary table '/tmp/#sql-temptable-...', error: 2" while other MariaDB servers ran.
+    """
+    return ctx.host_paths(host).run_dir / "mysql-tmp"
+
+
 def prepare_dirs(ctx: LabContext, host: str) -> None:
-    """Create the datadir and run directory empty and owned by mysql."""
+    """Create the datadir, run and temporary directories empty and owned by mysql."""
     paths = ctx.host_paths(host)
     # log_dir too, because mariadbd writes its error log there as mysql.
     for directory in {paths.data_dir, paths.mariadb_socket.parent, paths.mariadb_pid.parent,
-                      paths.log_dir}:
+                      paths.log_dir, tmp_dir(ctx, host)}:
         directory.mkdir(parents=True, exist_ok=True)
         shutil.chown(directory, MYSQL_USER, MYSQL_USER)
 
@@ -54,14 +63,15 @@ def install_datadir(ctx: LabContext, host: str) -> None:
     paths = ctx.host_paths(host)
     argv = ["mariadb-install-db", "--no-defaults", f"--datadir={paths.data_dir}",
             f"--user={MYSQL_USER}", "--auth-root-authentication-method=socket",
-            "--skip-test-db", "--skip-name-resolve"]
+            "--skip-test-db", "--skip-name-resolve", f"--tmpdir={tmp_dir(ctx, host)}"]
     result = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)
     if result.returncode != 0:
         raise HalabError(f"mariadb-install-db for {host} failed: {result.stderr.strip()[-800:]}")
 
 
 def define(ctx: LabContext, host: str) -> None:
-    argv = ["mariadbd", f"--defaults-file={config_file(ctx, host)}", f"--user={MYSQL_USER}"]
+    argv = ["mariadbd", f"--defaults-file={config_file(ctx, host)}", f"--user={MYSQL_USER}",
+            f"--tmpdir={tmp_dir(ctx, host)}"]
     ctx.define(host, "mariadb", argv)
 
 
