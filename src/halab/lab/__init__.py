@@ -5,10 +5,12 @@ files and starts every daemon in order under one supervising process. `down(lab_
 them and deletes what `up` recorded, also after a crash. `Lab.attach(lab_name)` returns a
 running lab with the fault primitives (start/stop, kill, freeze/thaw, link) and `run_in`.
 
-Modules: `state` (the state directory and its records), `netns` (namespaces, bridge, veths,
-sysctls), `procs` (pid identity from /proc), `supervisor` and `control` (the supervising
-process and its socket), `services` (one module per daemon), `waits`, `up`, `down`, `lab`,
-`status` and `view` (what `halab status` shows), `forwarder` (loopback ports into the lab).
+Modules:
+- `state`: the state directory and its records. `netns`: namespaces, bridge, veths, sysctls.
+- `procs`: pid identity from /proc. `supervisor`, `control`: the supervising process, its socket.
+- `services`: one module per daemon. `waits`: readiness polling.
+- `up`, `down`, `lab`: the lifecycle and the primitives. `status`, `view`: `halab status`.
+- `forwarder`: loopback ports of this machine into the lab.
 """
 
 from halab.lab.down import down

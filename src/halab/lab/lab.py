@@ -112,7 +112,7 @@ class Lab:
         log.info("link of %s set %s", host, "up" if up else "down")
 
     def services(self) -> list[dict[str, object]]:
-        """Return every service the supervisor knows, with pid and running state."""
+        """Return every service defined in the supervisor, with pid and running state."""
         return self.ctx.client.request("status")["services"]
 
     def run_in(self, host: str, argv: list[str], check: bool = True,

@@ -78,7 +78,7 @@ def galera_view(lab: Lab, host: str) -> dict[str, str]:
 
 
 def collect(lab: Lab) -> LabStatus:
-    """Gather the lab's status; a daemon that does not answer shows as an error string."""
+    """Gather the lab's status; a daemon that does not respond shows as an error string."""
     result = LabStatus(lab=lab.name, topology=lab.topology.name, services=lab.services(),
                        vips=vip_status(lab))
     for host in haproxy.balancer_hosts(lab.ctx):

@@ -1,8 +1,8 @@
 """The lab's supervising process: parent of every daemon, keeper of their logs and pids.
 
 `halab up` starts it detached (`python -m halab.lab.supervisor --state DIR`, new session) and
-then sends it requests on the Unix socket `DIR/control.sock`, one JSON object per line, each
-answered by one JSON line with `ok` and, on failure, `error`:
+then sends it requests on the Unix socket `DIR/control.sock`, one JSON object per line. Each
+reply is one JSON line with `ok` and, on failure, `error`:
 
     define   host, service, argv, env, cwd      register how a service starts
     start    host, service, extra_args?         spawn it (extra_args only for this start)
@@ -244,7 +244,7 @@ class Supervisor:
         threading.Thread(target=self.read_fifo, args=(host, fifo), daemon=True).start()
 
     def read_fifo(self, host: str, fifo: Path) -> None:
-        # O_RDWR keeps a writer open, so the read never sees end-of-file between keepalived runs.
+        # O_RDWR keeps a writer open, so reads get no end-of-file between keepalived runs.
         fd = os.open(fifo, os.O_RDWR)
         with os.fdopen(fd, "r") as lines:
             for line in lines:

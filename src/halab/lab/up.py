@@ -1,11 +1,11 @@
 """Bring a topology up as a lab: namespaces, rendered files, then every daemon in order.
 
 The checks come first, before anything is created: root, Linux, the topology, the binaries,
-and no lab of the same name. Then, in order: the network, each host's rendered files and the
-lab's secrets, the supervisor, the first database node with the users, the database tier's
-HAProxy and Keepalived (its VRRP election runs while the other nodes and the arbiter join),
-the app, the web tier's HAProxy and Keepalived, and the loopback forwarder. Each step waits
-until its daemons are ready. When a step fails, what was created stays in place and
+and no lab of the same name. Then come the network, each host's rendered files and the lab's
+secrets, and the supervisor. The database tier follows: the first node with the users, then
+HAProxy and Keepalived, whose VRRP election runs while the other nodes and the arbiter join.
+Last come the app, the web tier's HAProxy and Keepalived, and the loopback forwarder. Each
+step waits until its daemons are ready. When a step fails, what was created stays in place and
 recorded for inspection, and `halab down` removes it.
 """
 

@@ -37,7 +37,7 @@ def agent_port(ctx: LabContext) -> int:
 
 
 def responds(ctx: LabContext, host: str) -> bool:
-    """Tell whether the agent answers at all (200 or 503), from inside the host's namespace."""
+    """Tell whether the agent responds at all (200 or 503), from inside the host's namespace."""
     url = f"http://{ctx.address(host)}:{agent_port(ctx)}/"
     result = ctx.run_in(host, ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "1",
                                url], check=False, timeout_s=5)
