@@ -1,8 +1,9 @@
 """MariaDB Galera in the lab: install the first datadir, bootstrap, join, create users.
 
-mariadbd runs as the `mysql` user (`--user=mysql`): as root, a joiner's rsync state transfer
-drops to `nobody` and cannot write the datadir. Only the first node gets `mariadb-install-db`;
-the others start from an empty datadir and receive a full state transfer. The first node is
+mariadbd runs as the `mysql` user (`--user=mysql`), because as root a joiner's rsync state
+transfer drops to `nobody` and cannot write the datadir. Only the first node gets
+`mariadb-install-db`, and the others start from an empty datadir and receive a full state
+transfer. The first node is
 bootstrapped with `--wsrep-new-cluster` as a one-time argument of its first start, so a later
 `halab start HOST mariadb` rejoins the cluster instead of founding a new one.
 """
