@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from halab.errors import ExitStatus
+from halab.errors import ExitStatus, NotPermitted
+from halab.lab import preflight
 from halab.lab.state import LabState
 
 from .conftest import lab_namespaces
@@ -38,6 +39,30 @@ def test_not_root_rejected():
     assert "needs root" in result.stderr
     assert "uid 65534" in result.stderr
     assert_nothing_created()
+
+
+@pytest.mark.lab
+def test_platform_check_rejects_non_root():
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # The child drops to nobody and reports what the check raised.
+        os.close(read_end)
+        os.setgid(65534)
+        os.setuid(65534)
+        try:
+            preflight.check_platform()
+            outcome = "no error"
+        except NotPermitted as exc:
+            outcome = f"NotPermitted: {exc.message}"
+        os.write(write_end, outcome.encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        outcome = pipe.read()
+    os.waitpid(child, 0)
+
+    assert outcome.startswith("NotPermitted: ")
+    assert "uid 65534" in outcome
 
 
 @pytest.mark.lab
