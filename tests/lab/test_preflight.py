@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from halab.errors import MissingDependency
+from halab.errors import InvalidInput, MissingDependency
 from halab.lab import preflight
+from halab.lab.up import load
 from halab.topology import load_topology
 
 
@@ -42,3 +43,13 @@ def test_missing_binaries_listed_with_apt_command(monkeypatch):
     assert "keepalived" in caught.value.message
     assert "apt-get install" in caught.value.hint
     assert "iproute2" in caught.value.hint
+
+
+def test_host_named_sw_rejected():
+    topology = load_topology("exp01")
+    renamed = topology.model_copy(update={"hosts": [
+        host.model_copy(update={"name": "sw"}) if host.name == "client" else host
+        for host in topology.hosts]})
+
+    with pytest.raises(InvalidInput, match="'sw' is reserved"):
+        load(renamed, None)

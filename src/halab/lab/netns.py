@@ -21,6 +21,7 @@ from halab.lab.state import LabState
 log = logging.getLogger(__name__)
 
 BRIDGE = "br0"
+SWITCH = "sw"
 HOST_INTERFACE = "eth0"
 NETNS_DIR = Path("/run/netns")
 
@@ -30,7 +31,7 @@ def namespace_name(lab: str, host: str) -> str:
 
 
 def switch_namespace(lab: str) -> str:
-    return f"{lab}-sw"
+    return f"{lab}-{SWITCH}"
 
 
 def ip(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from halab.errors import HalabError, LabStateError
+from halab.errors import HalabError, InvalidInput, LabStateError
 from halab.lab import netns, preflight, secrets
 from halab.lab.context import LabContext
 from halab.lab.control import SupervisorClient, spawn_supervisor, supervisor_alive
@@ -53,6 +53,11 @@ def load(topology: str | Topology, profile: str | None) -> Topology:
         loaded = apply_profile(loaded, profile)
     for warning in validate(loaded):
         log.warning("topology %s: %s", loaded.name, warning)
+    if any(host.name == netns.SWITCH for host in loaded.hosts):
+        raise InvalidInput(
+            f"topology {loaded.name}: host name {netns.SWITCH!r} is reserved in the lab",
+            hint=f"rename the host; the namespace <lab>-{netns.SWITCH} holds the lab's bridge",
+        )
     return loaded
 
 
@@ -68,11 +73,10 @@ def check_not_running(state: LabState) -> None:
             f"lab {state.name} has leftover state in {state.root} from an earlier run",
             hint=f"run `halab down --lab {state.name}` to remove it first",
         )
-    for host in ("sw",):
-        namespace = f"{state.name}-{host}"
-        if netns.namespace_exists(namespace):
-            raise LabStateError(f"network namespace {namespace} already exists",
-                                hint=f"run `halab down --lab {state.name}`")
+    namespace = netns.switch_namespace(state.name)
+    if netns.namespace_exists(namespace):
+        raise LabStateError(f"network namespace {namespace} already exists",
+                            hint=f"run `halab down --lab {state.name}`")
 
 
 def create_network(ctx: LabContext) -> None:
