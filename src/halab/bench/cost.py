@@ -70,7 +70,8 @@ def cost_tables(summary: dict[str, Any], topology: str) -> list[Table]:
                        ("down_s", "`halab down` wall time (s)"),
                        ("peak_pss_mib", "peak PSS (MiB)"),
                        ("peak_rss_mib", "peak RSS, shared pages counted per process (MiB)"),
-                       ("processes", "processes at the peak")):
+                       ("processes", "processes at the peak"),
+                       ("load_failed", "failed requests of the load after `up`")):
         table.rows.append([label, summary[key]["median"], summary[key]["max"]])
     return [table]
 
@@ -96,6 +97,7 @@ def bench_cost(repeat: int, out_dir: Path, lab_name: str, topology: str = "full"
         "peak_pss_mib": distribution(r["peak"]["pss_mib"] for r in rows),
         "peak_rss_mib": distribution(r["peak"]["rss_mib"] for r in rows),
         "processes": distribution(r["peak"]["processes"] for r in rows),
+        "load_failed": distribution((r.get("load") or {}).get("failed") for r in rows),
     }
     tables = cost_tables(summary, topology)
     data: dict[str, Any] = {"topology": topology, "profile": profile, "load_s": load_s,
