@@ -19,6 +19,7 @@ from halab.lab.state import LabState
 from halab.lab.status import collect
 from halab.lab.up import DEFAULT_STATS_PORT, DEFAULT_WEB_PORT
 from halab.lab.up import up as lab_up
+from halab.topology import PROFILES
 
 console = Console()
 
@@ -31,8 +32,9 @@ service_argument = click.argument("service", type=click.Choice(SERVICES))
 
 @click.command("up")
 @click.argument("topology", default="full")
-@click.option("--profile", type=click.Choice(["seed", "tuned"]), default=None,
-              help="Timing profile applied on top of the topology.")
+@click.option("--profile", type=click.Choice(PROFILES), default=None,
+              help="Timing profile applied on top of the topology (default: none, the "
+              "topology's own values).")
 @click.option("--web-port", type=int, default=DEFAULT_WEB_PORT, show_default=True,
               help="Loopback port that publishes the web VIP; 0 publishes nothing.")
 @click.option("--stats-port", type=int, default=DEFAULT_STATS_PORT, show_default=True,
@@ -40,7 +42,7 @@ service_argument = click.argument("service", type=click.Choice(SERVICES))
 @lab_option
 def up_command(topology: str, profile: str | None, web_port: int, stats_port: int,
                lab_name: str | None) -> None:
-    """Bring TOPOLOGY (a built-in name or a YAML file) up as a lab of namespaces and daemons."""
+    """Bring TOPOLOGY (built-in name or YAML file, default full) up as a lab in namespaces."""
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
         tasks: dict[str, int] = {}
