@@ -85,7 +85,7 @@ def collect(lab: Lab) -> LabStatus:
         try:
             result.haproxy[host] = haproxy_servers(lab, host)
         except OSError as exc:
-            result.haproxy[host] = [("-", "-", f"no answer: {exc}")]
+            result.haproxy[host] = [("-", "-", f"not responding: {exc}")]
     nodes = galera.db_nodes(lab.ctx) if lab.topology.galera else []
     for host in nodes:
         try:
