@@ -43,7 +43,7 @@ def short_load(lab: Lab, load_s: float, out: Path) -> dict[str, Any]:
 
 def measure_once(topology: str, profile: str | None, lab_name: str, load_s: float,
                  out: Path) -> dict[str, Any]:
-    """Bring the lab up, load it, bring it down; return wall times and peak memory."""
+    """Bring the lab up, load it and bring it down, and return wall times and peak memory."""
     down(lab_name)  # A lab left over by an interrupted run of the same name.
     state = LabState.for_lab(lab_name)
     row: dict[str, Any] = {}

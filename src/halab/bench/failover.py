@@ -11,7 +11,7 @@ which brings each (topology, profile) lab up once and down at the end. Per run i
 - `write_gap_ms`: the longest span between the starts of two consecutive successful writes
   over the whole run (only where the probe writes).
 
-The targets below apply to the tuned profile; the seed profile is measured for comparison.
+The targets below apply to the tuned profile. The seed profile is measured for comparison.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def write_gap(history_path: Path) -> float | None:
 
 
 def run_metrics(outcome: RunOutcome) -> dict[str, float | None]:
-    """Reduce one run's results to the benchmark's metrics; all None for a failed run."""
+    """Reduce one run's results to the benchmark's metrics, all None for a failed run."""
     figures = (outcome.results or {}).get("figures")
     if not figures:
         return dict.fromkeys(METRICS)

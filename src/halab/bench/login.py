@@ -2,7 +2,7 @@
 
 wrk sends one fixed set of headers and cannot follow a login form, so the throughput benchmark
 logs in with this module inside the client namespace and passes the cookie to wrk with `-H`.
-The password stays in its file; the cookie goes to stdout only.
+The password stays in its file, and the cookie goes to stdout only.
 """
 
 from __future__ import annotations

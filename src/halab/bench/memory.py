@@ -2,7 +2,7 @@
 
 A lab's processes are its supervisor, every process inside one of its network namespaces, and
 all their descendants. PSS (from /proc/PID/smaps_rollup) splits shared pages between the
-processes that map them, so the sum counts each page once; RSS counts shared pages in full for
+processes that map them, so the sum counts each page once. RSS counts shared pages in full for
 each process and is an upper bound. Sampling starts before `up`, so processes appear as `up`
 starts them.
 """

@@ -1,7 +1,7 @@
 """A benchmark's result: JSON-ready data, Markdown tables and the command that produced it.
 
 `write_result` puts `<name>.json` and `<name>.md` into the output folder. Numbers in tables are
-rounded for reading; the JSON keeps them as measured.
+rounded for reading, and the JSON keeps them as measured.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Run the probe as a subprocess for a benchmark and reduce its output to figures.
 
-The probe (`python -m halab.probe`) writes a header line and one JSON record per request; see
-`halab.probe.runner` for the fields. `load_records` reads such a file and `load_figures`
+The probe (`python -m halab.probe`) writes a header line and one JSON record per request (see
+`halab.probe.runner` for the fields). `load_records` reads such a file and `load_figures`
 reduces the records: latency of successful requests, the probe's own start lag
 (`start_ms - scheduled_ms`), and the achieved rates of sent and of successful requests.
 """

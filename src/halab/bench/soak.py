@@ -1,6 +1,6 @@
 """Soak benchmark: steady load with no fault, counting false alarms of faster detection.
 
-Tuned settings detect failures sooner; this run checks that they raise no alarm when nothing
+Tuned settings detect failures sooner, and this run checks that they raise no alarm when nothing
 fails. A scenario with no steps runs for `minutes` through the experiment runner, and the
 history gives:
 

@@ -1,11 +1,11 @@
 """Throughput benchmark: the cart page at fixed rates, through the VIP and straight to one web
 server, and gunicorn against Flask's development server.
 
-Lab part (root): one lab comes up; from the client namespace the probe sends logged-in GETs of
+Lab part (root): one lab comes up. From the client namespace, the probe sends logged-in GETs of
 /cart at each rate, first through the VIP, then to the first web server's own address and app
 port, in one run, so both see the same machine. With `use_wrk`, wrk also measures the highest
 rate each target sustains with a fixed number of connections. The ratio VIP/direct of
-successful requests per second shows what the balancer tier costs; the target is 0.9 or more at
+successful requests per second shows what the balancer tier costs, and the target is 0.9 or more at
 every rate.
 
 Loopback part (no root): the app with SQLite, once under gunicorn and once under Flask's

@@ -1,7 +1,7 @@
 """wrk (Debian's package, version 4): run it and parse its text report.
 
 wrk keeps a fixed number of connections busy (closed loop), so it measures the highest rate a
-target sustains, not the latency at a chosen rate; the probe does that. `parse_wrk` reads the
+target sustains, not the latency at a chosen rate (the probe measures that). `parse_wrk` reads the
 report of `wrk --latency`: requests per second, the latency distribution, socket errors and
 responses that were not 2xx or 3xx. Times come back in milliseconds.
 """
