@@ -167,6 +167,8 @@ def test_status_flags_two_vip_holders(lab):
         vip = collect(lab_).vips[0]
     finally:
         lab_.run_in("haproxy02", ["ip", "addr", "del", "198.18.0.100/24", "dev", "eth0"])
+        # The client may have learned haproxy02's MAC for the VIP meanwhile: forget it.
+        lab_.run_in("client", ["ip", "neigh", "flush", "dev", "eth0"])
 
     assert vip.holders == ["haproxy01", "haproxy02"]
     assert vip.split_brain
