@@ -198,7 +198,12 @@ def up(topology: str | Topology, profile: str | None = None, lab_name: str | Non
     state = LabState.for_lab(lab_name)
     check_not_running(state)
 
-    state.root.mkdir(parents=True)
+    try:
+        state.root.mkdir(parents=True)
+    except FileExistsError:
+        # Another `up` of the same lab passed the check at the same moment.
+        raise LabStateError(f"lab {state.name} is being brought up by another process",
+                            hint=f"run `halab status --lab {state.name}`") from None
     write_json_atomic(state.lab_file, {"name": state.name, "topology": loaded.name,
                                        "profile": profile, "pid": os.getpid()})
     write_json_atomic(state.topology_file, loaded.model_dump(mode="json"))
