@@ -14,7 +14,6 @@ from halab.errors import InvalidInput
 from halab.experiments.analysis import summarize
 from halab.experiments.scenario import builtin_scenario_names, expand_runs, load_scenario
 from halab.experiments.session import Session, run_session
-from halab.report import write_report
 from halab.topology import PROFILES as PROFILE_NAMES
 
 log = logging.getLogger(__name__)
@@ -94,6 +93,9 @@ def _run_and_report(runs, repeat: int, out_root: Path, lab_name: str | None) -> 
     session = run_session(runs, out_root, repeat=repeat, lab_name=lab_name,
                           progress=lambda message: console.print(f"[bold]·[/bold] {message}"))
     print_summary(session)
+    # Imported here: the report pulls in matplotlib, which every other `halab` call can skip.
+    from halab.report import write_report
+
     files = write_report([session.directory], None)
     console.print(f"results in {session.directory}")
     console.print(f"report: {files.html}")

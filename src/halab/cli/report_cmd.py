@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from halab.report import write_report
 
 log = logging.getLogger(__name__)
 console = Console()
@@ -42,6 +41,9 @@ def report(run_dirs: tuple[Path, ...], out_dir: Path | None, latency_scale: str)
     Every figure is computed from each run's history.jsonl, so a report can be written again
     at any time, also on a machine without the lab.
     """
+    # Imported here: the report pulls in matplotlib, which every other `halab` call can skip.
+    from halab.report import write_report
+
     files = write_report(list(run_dirs), out_dir, log_latency=latency_scale == "log")
     console.print(f"wrote {files.html}")
     console.print(f"wrote {files.markdown} and {len(files.images)} images")
