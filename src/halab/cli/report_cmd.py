@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-
 log = logging.getLogger(__name__)
 console = Console()
 
