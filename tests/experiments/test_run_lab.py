@@ -41,13 +41,18 @@ def session(tmp_path_factory: pytest.TempPathFactory):
         pytest.fail("this test needs root: run it as root (CI does)")
     scenario = parse_scenario(SHORT_FAILOVER, source="test")
     out = tmp_path_factory.mktemp("runs")
-    return run_session([(scenario, "exp02", "tuned")], out, lab_name="texp")
+    messages: list[str] = []
+    session = run_session([(scenario, "exp02", "tuned")], out, repeat=2, lab_name="texp",
+                          progress=messages.append)
+    session.messages = messages
+    return session
 
 
 def test_run_writes_results(session):
-    assert len(session.outcomes) == 1
+    assert len(session.outcomes) == 2
     outcome = session.outcomes[0]
     assert outcome.error is None
+    assert session.outcomes[1].error is None
     for name in ("history.jsonl", "probe.jsonl", "results.json", "topology.json",
                  "vrrp-capture.txt"):
         assert (outcome.run_dir / name).is_file(), name
@@ -78,3 +83,10 @@ def test_failover_measured(session):
 
 def test_lab_down_after_session(session):
     assert namespaces_of("texp") == []
+
+
+def test_repeat_reuses_steady_lab(session):
+    # The probe and capture of the first run are stopped services; they must not keep the lab
+    # from its steady state, which would bring it down and up again before the second run.
+    assert not [m for m in session.messages if "not steady" in m]
+    assert sum(1 for m in session.messages if m.startswith("bringing up")) == 1

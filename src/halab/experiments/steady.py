@@ -17,11 +17,14 @@ from halab.lab.services import galera, haproxy
 
 log = logging.getLogger(__name__)
 
+# Services that the runner starts for one run and stops after it: not part of the stack.
+RUN_SERVICES = frozenset({"probe", "vrrp-capture"})
+
 
 def problems(lab: Lab) -> list[str]:
     """Return what keeps the lab from its steady state; an empty list means steady."""
     found = [f"{s['host']}/{s['service']} is not running" for s in lab.services()
-             if not s.get("running") or s.get("frozen")]
+             if s["service"] not in RUN_SERVICES and (not s.get("running") or s.get("frozen"))]
     for vip in lab_status.vip_status(lab):
         if len(vip.holders) != 1:
             found.append(f"VIP {vip.vip} of {vip.group} has holders {vip.holders or 'none'}")
