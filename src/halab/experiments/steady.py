@@ -1,8 +1,8 @@
 """Wait until a lab is in its steady state before a run starts.
 
-Steady means: every service the supervisor started is running, each VIP has exactly one holder,
-HAProxy sees every backend server UP, and every Galera node is Synced and Primary in a cluster
-of full size. A run that starts before this would measure the previous run's recovery.
+Steady means: every daemon of the stack that the supervisor started is running (the runner's
+own probe and capture may be stopped), each VIP has exactly one holder, HAProxy reports every
+backend server UP, and every Galera node is Synced and Primary in a cluster of full size. A run that starts before this would measure the previous run's recovery.
 """
 
 from __future__ import annotations
