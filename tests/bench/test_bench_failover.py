@@ -6,17 +6,24 @@ import pytest
 
 from halab.bench.failover import (
     METRICS,
+    load_session,
     phase_downtime,
     ratio_rows,
     run_metrics,
     summarize_runs,
     summary_table,
     triple,
-    write_gap,
+    write_gaps,
 )
 from halab.bench.soak import soak_counts, soak_scenario
 from halab.errors import InvalidInput
-from halab.experiments.history import HaproxyEvent, History, RequestEvent, new_header
+from halab.experiments.history import (
+    FaultEvent,
+    HaproxyEvent,
+    History,
+    RequestEvent,
+    new_header,
+)
 from halab.experiments.session import RunOutcome
 
 
@@ -63,15 +70,29 @@ def save_history(path: Path, events) -> Path:
     return path
 
 
-def test_write_gap_counts_successful_writes_only(tmp_path):
+def mark(kind, t_ms):
+    return FaultEvent(kind=kind, t_ms=t_ms, fault_id="db", name="kill mariadb01", action="kill")
+
+
+def test_write_gaps_count_successful_writes_only(tmp_path):
     events = [request(0, 0.0, "write"), request(1, 100.0, "write", outcome="timeout"),
               request(2, 150.0), request(3, 1900.0, "write"), request(4, 2000.0, "write")]
     path = save_history(tmp_path / "history.jsonl", events)
-    assert write_gap(path) == pytest.approx(1900.0)
+    assert write_gaps(path) == (None, pytest.approx(1900.0))
 
 
-def test_write_gap_of_missing_history(tmp_path):
-    assert write_gap(tmp_path / "none.jsonl") is None
+def test_write_gaps_in_fault_window_and_run(tmp_path):
+    events = [request(0, 0.0, "write"), mark("fault", 1000.0), request(1, 1200.0, "write"),
+              request(2, 2500.0, "write"), mark("heal", 3000.0), request(3, 3100.0, "write"),
+              request(4, 9100.0, "write")]
+    path = save_history(tmp_path / "history.jsonl", events)
+    window_gap, run_gap = write_gaps(path)
+    assert window_gap == pytest.approx(1300.0)
+    assert run_gap == pytest.approx(6000.0)
+
+
+def test_write_gaps_of_missing_history(tmp_path):
+    assert write_gaps(tmp_path / "none.jsonl") == (None, None)
 
 
 def test_run_metrics_of_a_run(tmp_path):
@@ -83,7 +104,7 @@ def test_run_metrics_of_a_run(tmp_path):
     metrics = run_metrics(outcome)
     assert metrics == {"fault_downtime_ms": 1500.0, "heal_downtime_ms": 0.0,
                        "failed_requests": 5, "failed_reads": 3, "lost_writes": 1,
-                       "write_gap_ms": 500.0}
+                       "write_gap_ms": None, "run_write_gap_ms": 500.0}
 
 
 def test_run_metrics_of_a_failed_run(tmp_path):
@@ -152,3 +173,20 @@ def test_soak_scenario_has_no_steps():
 def test_soak_scenario_rejects_zero_minutes():
     with pytest.raises(InvalidInput, match="0 minutes"):
         soak_scenario("exp02", "tuned", 0)
+
+
+def test_load_session_reads_run_folders(tmp_path):
+    run_dir = tmp_path / "web-crash--exp02--tuned--r2"
+    run_dir.mkdir()
+    (run_dir / "results.json").write_text('{"figures": null}')
+    (tmp_path / "summary.json").write_text("[]")
+    (tmp_path / "stray").mkdir()
+    (outcome,) = load_session(tmp_path)
+    assert (outcome.scenario, outcome.topology, outcome.profile) == ("web-crash", "exp02", "tuned")
+    assert outcome.repeat == 2
+    assert outcome.results == {"figures": None}
+
+
+def test_load_session_without_runs(tmp_path):
+    with pytest.raises(InvalidInput, match="no run folder"):
+        load_session(tmp_path)

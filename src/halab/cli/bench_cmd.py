@@ -18,7 +18,7 @@ from click.core import ParameterSource
 from halab.bench.accuracy import DEFAULT_RATES_PER_S as ACCURACY_RATES
 from halab.bench.accuracy import bench_accuracy
 from halab.bench.cost import bench_cost
-from halab.bench.failover import PROFILES, SCENARIOS, bench_failover
+from halab.bench.failover import PROFILES, SCENARIOS, bench_failover, reanalyze_failover
 from halab.bench.output import BenchResult, default_out_dir, markdown, write_result
 from halab.bench.soak import bench_soak
 from halab.bench.throughput import DEFAULT_RATES_PER_S as THROUGHPUT_RATES
@@ -97,12 +97,17 @@ def bench_group() -> None:
               help="Comma-separated profiles.")
 @click.option("--scenario", "scenarios", multiple=True,
               help=f"Scenario to run; repeatable [default: {', '.join(SCENARIOS)}].")
+@click.option("--from-session", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Run nothing: summarize the runs of this earlier session folder again.")
 @out_option
 @lab_option
 def failover_command(repeat: int, profiles: str, scenarios: tuple[str, ...],
-                     out_dir: Path | None, lab_name: str) -> None:
+                     from_session: Path | None, out_dir: Path | None, lab_name: str) -> None:
     """Repeat the failover scenarios and check the tuned profile's targets."""
     out_dir = out_dir or default_out_dir()
+    if from_session is not None:
+        emit(reanalyze_failover(from_session), out_dir)
+        return
     result = bench_failover(repeat, out_dir, lab_name, list(scenarios) or None,
                             [p.strip() for p in profiles.split(",") if p.strip()], progress)
     emit(result, out_dir)
