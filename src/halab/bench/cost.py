@@ -47,17 +47,20 @@ def measure_once(topology: str, profile: str | None, lab_name: str, load_s: floa
     down(lab_name)  # A lab left over by an interrupted run of the same name.
     state = LabState.for_lab(lab_name)
     row: dict[str, Any] = {}
-    with PeakSampler(state) as sampler:
-        started = time.monotonic()
-        try:
+    sampler = PeakSampler(state)
+    try:
+        # The sampler stops before `down`: while processes exit, the pages they shared with
+        # the survivors count fully for the survivors, which would raise the PSS sum.
+        with sampler:
+            started = time.monotonic()
             up(topology, profile, lab_name=lab_name, web_port=0, stats_port=0)
             row["up_s"] = time.monotonic() - started
             if load_s > 0:
                 row["load"] = short_load(Lab.attach(lab_name), load_s, out)
-        finally:
-            started = time.monotonic()
-            down(lab_name)
-            row["down_s"] = time.monotonic() - started
+    finally:
+        started = time.monotonic()
+        down(lab_name)
+        row["down_s"] = time.monotonic() - started
     row["peak"] = sampler.peak
     row["memory_samples"] = sampler.samples
     return row
