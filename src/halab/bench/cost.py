@@ -49,8 +49,8 @@ def measure_once(topology: str, profile: str | None, lab_name: str, load_s: floa
     row: dict[str, Any] = {}
     sampler = PeakSampler(state)
     try:
-        # The sampler stops before `down`: while processes exit, the pages they shared with
-        # the survivors count fully for the survivors, which would raise the PSS sum.
+        # The sampler stops before `down`, because samples taken while `down` stopped the lab
+        # gave higher PSS sums from fewer processes than the running lab.
         with sampler:
             started = time.monotonic()
             up(topology, profile, lab_name=lab_name, web_port=0, stats_port=0)
