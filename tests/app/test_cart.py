@@ -161,3 +161,45 @@ def test_delete_by_get_not_allowed(app: Flask, alice: FlaskClient) -> None:
 
     assert response.status_code == 405
     assert len(items_of(app, "alice@example.test")) == 1
+
+
+def add_items_directly(app: Flask, email: str, count: int) -> None:
+    with app.app_context():
+        customer = db.session.scalar(db.select(Customer).where(Customer.email == email))
+        db.session.add_all(
+            Item(id_cliente=customer.id_cliente, tipo=f"item-{n}", quantidade=1, local="Lidl")
+            for n in range(count)
+        )
+        db.session.commit()
+
+
+def test_long_list_paged(app: Flask, alice: FlaskClient) -> None:
+    add_items_directly(app, "alice@example.test", 120)
+
+    first = alice.get("/cart").get_data(as_text=True)
+    last = alice.get("/cart?page=3").get_data(as_text=True)
+
+    assert first.count("data-item-id=") == 50
+    assert ">item-0<" in first
+    assert ">item-50<" not in first
+    assert 'id="pager"' in first
+    assert "?page=2" in first
+    assert last.count("data-item-id=") == 20
+    assert ">item-119<" in last
+    assert "?page=4" not in last
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999999999999"])
+def test_invalid_page_shows_first(app: Flask, alice: FlaskClient, page: str) -> None:
+    add_items_directly(app, "alice@example.test", 60)
+
+    response = alice.get(f"/cart?page={page}")
+
+    assert response.status_code == 200
+    assert ">item-0<" in response.get_data(as_text=True)
+
+
+def test_short_list_has_no_pager(alice: FlaskClient) -> None:
+    add_item(alice, "Peras", "2", "Lidl")
+
+    assert 'id="pager"' not in alice.get("/cart").get_data(as_text=True)

@@ -2,8 +2,9 @@
 
 The load probe drives these with plain form posts, all carrying the hidden `csrf_token`:
 
-- `GET /cart` lists the items. Each table row is `<tr data-item-id="ID">`, and the page has
-  the add form (`tipo`, `quantidade`, `local`, `csrf_token`).
+- `GET /cart` lists the items, oldest first, `PAGE_SIZE` to a page (`?page=N`, from 1). Each
+  table row is `<tr data-item-id="ID">`, and the page has the add form (`tipo`,
+  `quantidade`, `local`, `csrf_token`).
 - `POST /cart` adds an item and redirects (303) to `/cart`; the response header `X-Item-Id`
   names the new item's id. Invalid input returns 422 with the page and the form's messages.
 - `POST /cart/<id>/delete` with `csrf_token` deletes one of the customer's own items and
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -29,22 +30,41 @@ bp = Blueprint("cart", __name__, url_prefix="/cart")
 
 # Ids are SQL INT columns; a larger number in the URL cannot name a row.
 MAX_ITEM_ID = 2**31 - 1
+# Items per page. A page costs the same however long the list grows, which matters when a load
+# probe adds thousands of items to one customer's list during an experiment.
+PAGE_SIZE = 50
 
 
-def customer_items() -> list[Item]:
-    """Return the current customer's items, oldest first."""
+def requested_page() -> int:
+    """Return the page number from `?page=`, 1 when it is missing or not a positive number."""
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < MAX_ITEM_ID else 1
+
+
+def customer_items(page: int) -> tuple[list[Item], int]:
+    """Return one page of the current customer's items, oldest first, and their total count."""
+    owned = Item.id_cliente == current_user.id_cliente
+    total = db.session.scalar(db.select(db.func.count()).select_from(Item).where(owned)) or 0
     query = (
-        db.select(Item).where(Item.id_cliente == current_user.id_cliente).order_by(Item.id_compras)
+        db.select(Item)
+        .where(owned)
+        .order_by(Item.id_compras)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query)), total
 
 
 def render_cart(form: ItemForm, status: int = 200) -> tuple[str, int]:
     """Render the cart page with the given add form."""
-    page = render_template(
-        "cart.html", items=customer_items(), form=form, delete_form=ConfirmForm()
+    page = requested_page()
+    items, total = customer_items(page)
+    pages = max(1, -(-total // PAGE_SIZE))
+    html = render_template(
+        "cart.html", items=items, total=total, page=page, pages=pages, form=form,
+        delete_form=ConfirmForm(),
     )
-    return page, status
+    return html, status
 
 
 @bp.route("", methods=["GET"])
