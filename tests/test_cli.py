@@ -54,7 +54,20 @@ def test_keyboard_interrupt_exit_130(capsys):
     assert "interrupted" in capsys.readouterr().err
 
 
+def test_command_exit_status_returned():
+    @cli.command("exit-for-test")
+    def _exit() -> None:
+        raise click.exceptions.Exit(7)
+
+    try:
+        assert main(["exit-for-test"]) == 7
+    finally:
+        cli.commands.pop("exit-for-test")
+
+
 def test_every_feature_group_registered():
     names = set(cli.commands)
     assert isinstance(cli, click.Group)
-    assert "app" in names
+    for expected in ("app", "render", "lint", "up", "down", "status", "exec", "experiment",
+                     "demo", "report", "bench"):
+        assert expected in names

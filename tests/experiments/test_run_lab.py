@@ -90,3 +90,22 @@ def test_repeat_reuses_steady_lab(session):
     # from its steady state, which would bring it down and up again before the second run.
     assert not [m for m in session.messages if "not steady" in m]
     assert sum(1 for m in session.messages if m.startswith("bringing up")) == 1
+
+
+def test_session_leaves_running_lab_alone(tmp_path):
+    from halab.errors import LabStateError
+    from halab.lab.down import down
+    from halab.lab.lab import Lab
+    from halab.lab.up import up
+
+    scenario = parse_scenario(SHORT_FAILOVER, source="test")
+    up("exp02", "tuned", lab_name="texq", web_port=0, stats_port=0)
+    try:
+        with pytest.raises(LabStateError, match="already up"):
+            run_session([(scenario, "exp02", "tuned")], tmp_path, lab_name="texq")
+        assert list(tmp_path.iterdir()) == []
+        assert Lab.attach("texq").services()
+        assert namespaces_of("texq")
+    finally:
+        down("texq")
+    assert namespaces_of("texq") == []

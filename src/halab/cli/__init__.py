@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map halab's exceptions to exit codes."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="halab", standalone_mode=False)
+        # Without standalone mode, click returns the code of a `ctx.exit(code)` instead of
+        # raising it; `halab exec` passes its command's exit status this way.
+        result = cli.main(args=argv, prog_name="halab", standalone_mode=False)
     except click.exceptions.Abort:
         err_console.print("halab: interrupted")
         return ExitStatus.INTERRUPTED
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_status
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    return ExitStatus.OK
+    return result if isinstance(result, int) else ExitStatus.OK
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from halab.experiments.session import Session, run_session
 from halab.topology import PROFILES as PROFILE_NAMES
 
 log = logging.getLogger(__name__)
-console = Console()
+# Tables keep their full width when the output is not a terminal (a pipe, a log file, CI).
+console = Console() if sys.stdout.isatty() else Console(width=160)
 
 DEFAULT_OUT = Path("runs")
 
@@ -89,7 +91,8 @@ def demo(profiles: str | None, repeat: int, out_root: Path, lab_name: str | None
 
 def _run_and_report(runs, repeat: int, out_root: Path, lab_name: str | None) -> None:  # noqa: ANN001
     total = len(runs) * repeat
-    console.print(f"{total} runs in {len({(t, p) for _, t, p in runs})} labs")
+    labs = len({(t, p) for _, t, p in runs})
+    console.print(f"{total} run{'s' * (total != 1)} in {labs} lab{'s' * (labs != 1)}")
     session = run_session(runs, out_root, repeat=repeat, lab_name=lab_name,
                           progress=lambda message: console.print(f"[bold]·[/bold] {message}"))
     print_summary(session)

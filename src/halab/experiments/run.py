@@ -278,12 +278,38 @@ def finish_run(lab: Lab, scenario: Scenario, history: History, run_dir: Path, ru
                    database_rows={h: (len(r) if isinstance(r, list) else r)
                                   for h, r in (rows or {}).items()},
                    probe_output=probe_exists)
+    flag_unsteady_start(results, history)
     if rows:
         results["writes_per_node"] = {
             h: write_check(history.requests(), r).__dict__ if isinstance(r, list) else r
             for h, r in rows.items()}
     (run_dir / "results.json").write_text(json.dumps(results, indent=2, default=str))
     return results
+
+
+def failures_before_first_fault(history: History) -> tuple[int, int]:
+    """Return the failed and total requests that started before the run's first fault."""
+    faults = [e.t_ms for e in history.events() if e.kind == "fault"]
+    if not faults:
+        return 0, 0
+    before = [r for r in history.requests() if r.start_ms < faults[0]]
+    return sum(1 for r in before if not r.ok), len(before)
+
+
+def flag_unsteady_start(results: dict[str, Any], history: History) -> None:
+    """Turn a pass into unknown when requests failed before the first fault.
+
+    Such failures mean the stack was not steady when the fault hit, so the run does not
+    measure that fault alone. The figures stay as they are; `failed_before_first_fault`
+    counts those requests.
+    """
+    failed, total = failures_before_first_fault(history)
+    results["failed_before_first_fault"] = failed
+    if failed and results["verdict"]["result"] == "pass":
+        results["verdict"]["result"] = "unknown"
+        results["verdict"]["error"] = (
+            f"{failed} of {total} requests failed before the first fault: the stack was not "
+            "steady, so this run does not measure the fault alone")
 
 
 def settled_database_rows(lab: Lab, run_id: str, history: History) -> dict[str, Any]:

@@ -25,8 +25,8 @@ from halab.experiments.scenario import Scenario
 from halab.experiments.steady import wait_steady
 from halab.lab.down import down
 from halab.lab.lab import Lab
-from halab.lab.state import lab_name_from_env
-from halab.lab.up import up
+from halab.lab.state import LabState, lab_name_from_env
+from halab.lab.up import check_not_running, up
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ def run_session(runs: list[tuple[Scenario, str, str]], out_root: Path, repeat: i
                 progress: ProgressCallback | None = None) -> Session:
     """Run every (scenario, topology, profile) `repeat` times and write the session folder."""
     say = progress or (lambda _message: None)
+    check_not_running(LabState.for_lab(lab_name_from_env(lab_name)))
     session = Session(new_session_dir(out_root))
     log.info("halab %s: session %s; reproduce with: %s", __version__, session.directory,
              " ".join(sys.argv))
@@ -106,6 +107,8 @@ def _run_group(session: Session, topology: str, profile: str, scenarios: list[Sc
                repeat: int, lab_name: str | None, say: ProgressCallback) -> None:
     say(f"bringing up {topology} with profile {profile}")
     name = lab_name_from_env(lab_name)
+    # A lab of this name that is already up belongs to someone else: fail before touching it.
+    check_not_running(LabState.for_lab(name))
     try:
         up(topology, profile, lab_name=name, web_port=0, stats_port=0)
         lab = Lab.attach(name)

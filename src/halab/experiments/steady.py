@@ -2,7 +2,8 @@
 
 Steady means: every daemon of the stack that the supervisor started is running (the runner's
 own probe and capture may be stopped), each VIP has exactly one holder, HAProxy reports every
-backend server UP, and every Galera node is Synced and Primary in a cluster of full size. A run that starts before this would measure the previous run's recovery.
+backend server UP, and every Galera node is Synced and Primary in a cluster of full size.
+A run that starts before this would measure the previous run's recovery.
 """
 
 from __future__ import annotations

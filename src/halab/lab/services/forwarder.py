@@ -55,7 +55,8 @@ def bring_up(ctx: LabContext, web_port: int, stats_port: int) -> dict[int, str]:
         if port_free(port):
             published[port] = target
         else:
-            log.warning("127.0.0.1:%d is in use; %s is not published on loopback", port, target)
+            log.warning("127.0.0.1:%d is in use; %s is not published on loopback (choose "
+                        "another port with --web-port or --stats-port)", port, target)
     if not published:
         return {}
     argv = [sys.executable, "-m", "halab.lab.forwarder", "--netns", ctx.namespace(host)]

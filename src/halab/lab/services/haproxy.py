@@ -92,8 +92,9 @@ def wait_servers_up(ctx: LabContext, hosts: list[str]) -> None:
 def define(ctx: LabContext, host: str) -> None:
     paths = ctx.host_paths(host)
     Path(paths.haproxy_socket).parent.mkdir(parents=True, exist_ok=True)
-    # Keepalived's process tracking matches this exact command line.
-    argv = [*haproxy_command(paths), "-p", str(paths.haproxy_pid)]
+    # Keepalived's process tracking matches this exact command line. The config's `pidfile`
+    # names the pid file, so no `-p` here: HAProxy raises an alert when both are given.
+    argv = haproxy_command(paths)
     ctx.define(host, "haproxy", argv)
 
 
