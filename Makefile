@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTHON ?= python3
 APT_PACKAGES := haproxy keepalived mariadb-server mariadb-client galera-4 galera-arbitrator-4 \
-	rsync iproute2 iptables curl tcpdump procps chromium
+	rsync iproute2 iptables curl tcpdump procps chromium wrk
 STAMP_APT := .make/apt.stamp
 STAMP_VENV := .make/venv.stamp
 
