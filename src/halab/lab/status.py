@@ -13,6 +13,7 @@ from halab.lab.services import galera, haproxy, keepalived
 
 log = logging.getLogger(__name__)
 
+VRRP_STATES = frozenset({"MASTER", "BACKUP", "FAULT", "STOP"})
 GALERA_FIELDS = ("wsrep_cluster_size", "wsrep_cluster_status", "wsrep_local_state_comment")
 
 
@@ -49,7 +50,10 @@ def vrrp_states(lab: Lab) -> dict[tuple[str, str], str]:
         return states
     for line in lines:
         event = json.loads(line)
-        if event.get("kind") == "keepalived" and event.get("type") == "INSTANCE":
+        # Keepalived 2.2 also writes events such as MASTER_RX_LOWER_PRI (a master that heard a
+        # lower priority advert); they are not states and leave the instance's state as it is.
+        if (event.get("kind") == "keepalived" and event.get("type") == "INSTANCE"
+                and event.get("state") in VRRP_STATES):
             states[(event["host"], event["name"])] = event["state"]
     return states
 
