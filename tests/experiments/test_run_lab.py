@@ -109,3 +109,33 @@ def test_session_leaves_running_lab_alone(tmp_path):
     finally:
         down("texq")
     assert namespaces_of("texq") == []
+
+
+SHORT_SPLIT_BRAIN = """
+name: short-split-brain
+title: VRRP blocked between the balancers for 4 s
+topologies: [exp02]
+profiles: [seed]
+duration_s: 11
+probe: {rate_per_s: 40, timeout_ms: 300}
+steps:
+  - {at_s: 1, fault: {id: vrrp, action: partition, hosts: [haproxy01, haproxy02], protocol: vrrp}}
+  - {at_s: 6, heal: vrrp}
+expect:
+  default: {split_brain: true, recovered: true}
+"""
+
+
+def test_clients_recover_after_split_brain(tmp_path):
+    # The second master's gratuitous ARPs point the client at it; once the partition heals,
+    # the first master must announce itself again or the client keeps sending to a backup.
+    scenario = parse_scenario(SHORT_SPLIT_BRAIN, source="test")
+
+    session = run_session([(scenario, "exp02", "seed")], tmp_path, lab_name="texs")
+
+    results = session.outcomes[0].results
+    assert results["verdict"]["result"] == "pass", results["verdict"]
+    history = History.load(session.outcomes[0].run_dir / "history.jsonl")
+    last_second = [r for r in history.requests() if r.start_ms > 9000]
+    assert last_second
+    assert all(r.ok for r in last_second)

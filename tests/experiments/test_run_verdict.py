@@ -1,5 +1,7 @@
 """A run whose requests failed before its first fault is not a pass."""
 
+import pytest
+
 from halab.experiments.history import FaultEvent, History, RequestEvent, new_header
 from halab.experiments.run import failures_before_first_fault, flag_unsteady_start
 
@@ -35,13 +37,14 @@ def test_unsteady_pass_becomes_unknown():
     assert results["failed_before_first_fault"] == 3
 
 
-def test_steady_pass_kept():
+@pytest.mark.parametrize("failing", [0, 1])
+def test_steady_pass_kept(failing):
     results = {"verdict": {"result": "pass", "checks": [], "error": None}}
 
-    flag_unsteady_start(results, history_with(0))
+    flag_unsteady_start(results, history_with(failing))
 
     assert results["verdict"]["result"] == "pass"
-    assert results["failed_before_first_fault"] == 0
+    assert results["failed_before_first_fault"] == failing
 
 
 def test_fail_not_softened():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from halab.render import HostPaths, render_host
 from halab.topology import load_topology
 
@@ -19,6 +21,17 @@ def test_global_defs_set_script_security_and_fifo(render, state_root):
     assert "script_user root" in global_defs
     fifo = state_root.absolute() / "hosts" / "haproxy01" / "state" / "keepalived.fifo"
     assert f"notify_fifo {fifo}" in global_defs
+
+
+@pytest.mark.parametrize("profile", ["seed", "tuned"])
+def test_master_sends_garp_on_lower_priority_advert(render, profile):
+    # Without it, a healed split brain leaves clients sending to the former second master.
+    root = keepalived_blocks(render("exp02", profile, "haproxy01")[CONF])
+    global_defs = root.child("global_defs").lines
+
+    assert "vrrp_garp_lower_prio_repeat 3" in global_defs
+    assert "vrrp_garp_lower_prio_delay 0" in global_defs
+    assert "higher_prio_send_advert" in root.child("vrrp_instance VI_WEB").lines
 
 
 def test_real_host_uses_notify_script_not_fifo(render):

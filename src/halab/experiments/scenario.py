@@ -65,6 +65,8 @@ class Expectation(_Strict):
     min_failed_writes: int | None = None
     min_downtime_ms: float | None = None
     split_brain: bool | None = None
+    # Every outage ended before the run did: clients reach the service again after the heal.
+    recovered: bool | None = None
     min_share_per_server: float | None = None
 
 
