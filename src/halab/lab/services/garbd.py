@@ -7,6 +7,7 @@ import logging
 from halab.lab.context import LabContext
 from halab.lab.services import galera
 from halab.lab.waits import wait_for
+from halab.render.context import garbd_options
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,9 @@ def bring_up(ctx: LabContext) -> None:
     members = ",".join(f"{ctx.address(node)}:{GALERA_PORT}" for node in nodes)
     argv = ["garbd", "--address", f"gcomm://{members}", "--group", galera_cfg.cluster_name,
             "--name", host,
-            "--options", f"gmcast.listen_addr=tcp://{ctx.address(host)}:{GALERA_PORT}"]
+            # The same EVS timeouts as the nodes: an arbiter that suspects members on another
+            # schedule splits the group views, and the survivor of a crash lost its quorum.
+            "--options", garbd_options(galera_cfg, ctx.topology.host(host).address)]
     ctx.define(host, "garbd", argv)
     ctx.start(host, "garbd")
     expected = len(nodes) + 1
