@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from halab.lab import netns, procs
+from halab.bench import memory
 from halab.lab.down import down
 from halab.lab.state import LabState
 from halab.lab.up import up
@@ -33,48 +33,6 @@ SAMPLES = 6
 SAMPLE_INTERVAL_S = 0.5
 
 
-def memory_kib(pid: int) -> tuple[int, int]:
-    """Return (PSS, RSS) of `pid` in KiB, or (0, 0) if it is gone."""
-    values = {"Pss:": 0, "Rss:": 0}
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            name, _, rest = line.partition(" ")
-            if name in values:
-                values[name] = int(rest.split()[0])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return values["Pss:"], values["Rss:"]
-
-
-def lab_pids(state: LabState) -> set[int]:
-    """Return the supervisor, the processes in the lab's namespaces, and all their descendants."""
-    inodes = {inode for ns in state.resources()["namespaces"]
-              if (inode := netns.namespace_inode(ns)) is not None}
-    pids = set(procs.pids_in_net_namespaces(inodes))
-    supervisor = state.supervisor()
-    if supervisor:
-        pids.add(supervisor["pid"])
-    parents = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit() and (stat := procs.read_stat(int(entry.name))):
-            parents[stat.pid] = stat.ppid
-    grew = True
-    while grew:
-        children = {pid for pid, ppid in parents.items() if ppid in pids and pid not in pids}
-        pids |= children
-        grew = bool(children)
-    return pids
-
-
-def measure_memory(state: LabState) -> dict[str, float]:
-    pids = lab_pids(state)
-    pss = rss = 0
-    for pid in pids:
-        pid_pss, pid_rss = memory_kib(pid)
-        pss, rss = pss + pid_pss, rss + pid_rss
-    return {"processes": len(pids), "pss_mib": pss / 1024, "rss_mib": rss / 1024}
-
-
 def peak_memory(state: LabState) -> dict[str, float]:
     """Sample the lab's memory SAMPLES times, SAMPLE_INTERVAL_S apart; return the largest PSS.
 
@@ -83,7 +41,7 @@ def peak_memory(state: LabState) -> dict[str, float]:
     samples = []
     for _ in range(SAMPLES):
         time.sleep(SAMPLE_INTERVAL_S)
-        samples.append(measure_memory(state))
+        samples.append(memory.sample(state))
     return max(samples, key=lambda sample: sample["pss_mib"])
 
 

@@ -46,9 +46,9 @@ def soak_scenario(topology: str, profile: str, minutes: float) -> Scenario:
     return Scenario(
         name="soak", title="Steady load, no fault", topologies=[topology], profiles=[profile],
         duration_s=minutes * 60.0,
-        # NOTE: reads only. Each probe write adds an item to the one demo customer's cart, and
-        # every read renders the whole cart, so with writes the page grows for the whole soak
-        # and the app slows down (timeouts after about 25 s at 10 writes/s, measured here).
+        # Reads only: each probe write adds an item to the one demo customer's cart, which
+        # would grow by thousands of rows over a soak. Before the cart was paged, that slowed
+        # the app into timeouts after about 25 s at 10 writes/s (measured here).
         probe=ProbeSettings(rate_per_s=SOAK_RATE_PER_S, timeout_ms=SOAK_TIMEOUT_MS,
                             write_fraction=0.0),
     )

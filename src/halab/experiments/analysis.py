@@ -627,7 +627,7 @@ def _measure(key: str, figures: dict[str, Any]) -> Any:
     if key in simple:
         return simple[key]
     if key in ("max_downtime_ms", "min_downtime_ms"):
-        return _max_downtime(figures["disruptions"])
+        return max_downtime(figures["disruptions"])
     if key == "min_share_per_server":
         shares = [entry["share"] for entry in figures["served_by"].values()]
         # With one server seen, the others served nothing, so the smallest share is 0.
@@ -639,7 +639,8 @@ def _measure(key: str, figures: dict[str, Any]) -> Any:
     return sum(count - 1 for count in writes["duplicated"].values())
 
 
-def _max_downtime(disruptions: list[dict[str, Any]]) -> float | str | None:
+def max_downtime(disruptions: list[dict[str, Any]]) -> float | str | None:
+    """Return the largest downtime of a run, `unrecovered`, or None when nothing was disrupted."""
     if not disruptions:
         return None
     if any(d["downtime_ms"] is None for d in disruptions):
@@ -682,7 +683,7 @@ def repeat_summary(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
         figures = result.get("figures")
         if figures is None:
             continue
-        downtimes.append(_max_downtime(figures["disruptions"]))
+        downtimes.append(max_downtime(figures["disruptions"]))
         failed_reads.append(figures["requests"]["failed_reads"])
         failed_writes.append(figures["requests"]["failed_writes"])
         first_successes.append(_max_first_success(figures["disruptions"]))

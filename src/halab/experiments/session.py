@@ -20,6 +20,7 @@ from typing import Any
 
 from halab import __version__
 from halab.errors import HalabError
+from halab.experiments.analysis import max_downtime
 from halab.experiments.run import run_one
 from halab.experiments.scenario import Scenario
 from halab.experiments.steady import wait_steady
@@ -51,7 +52,7 @@ class RunOutcome:
             "repeat": self.repeat, "run_dir": self.run_dir.name,
             "verdict": verdict.get("result", "unknown") if not self.error else "unknown",
             "error": self.error or verdict.get("error"),
-            "max_downtime_ms": _max_downtime(figures),
+            "max_downtime_ms": max_downtime(figures.get("disruptions") or []),
             "failed_requests": _failed(figures),
             "requests": (figures.get("requests") or {}).get("total"),
         }
@@ -61,15 +62,6 @@ class RunOutcome:
 class Session:
     directory: Path
     outcomes: list[RunOutcome] = field(default_factory=list)
-
-
-def _max_downtime(figures: dict[str, Any]) -> float | str | None:
-    disruptions = figures.get("disruptions") or []
-    if not disruptions:
-        return None
-    if any(d.get("downtime_ms") is None for d in disruptions):
-        return "unrecovered"
-    return max(d["downtime_ms"] for d in disruptions)
 
 
 def _failed(figures: dict[str, Any]) -> int | None:
