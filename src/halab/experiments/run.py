@@ -133,7 +133,7 @@ def database_rows(lab: Lab, run_id: str) -> dict[str, list[str] | str]:
 
 def combined_tipos(rows: dict[str, list[str] | str]) -> list[str] | None:
     """Merge the nodes' rows: a write counts as lost if any node lacks it, duplicated if any
-    node has it twice. None when no node answered."""
+    node has it twice. None when a node returned an error instead of rows."""
     counts = [Counter(r) for r in rows.values() if isinstance(r, list)]
     if not counts or len(counts) < len(rows):
         return None
@@ -147,8 +147,8 @@ def combined_tipos(rows: dict[str, list[str] | str]) -> list[str] | None:
 class Capture:
     """tcpdump of VRRP on the lab's bridge, run by the supervisor as a service of the client host.
 
-    The supervisor appends its output to one log across runs; the capture remembers where the
-    log ended when it started and copies only this run's lines into the run directory.
+    The supervisor appends its output to one log across runs. The capture therefore remembers
+    where the log ended when it started, and copies only this run's lines into the run directory.
     """
 
     SERVICE = "vrrp-capture"

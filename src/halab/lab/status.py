@@ -50,8 +50,8 @@ def vrrp_states(lab: Lab) -> dict[tuple[str, str], str]:
         return states
     for line in lines:
         event = json.loads(line)
-        # Keepalived 2.2 also writes events such as MASTER_RX_LOWER_PRI (a master that heard a
-        # lower priority advert); they are not states and leave the instance's state as it is.
+        # Keepalived 2.2 also writes events such as MASTER_RX_LOWER_PRI (a master that received
+        # a lower priority advert). They are not states, so the instance's state stays as it is.
         if (event.get("kind") == "keepalived" and event.get("type") == "INSTANCE"
                 and event.get("state") in VRRP_STATES):
             states[(event["host"], event["name"])] = event["state"]
